@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+using Dispatch.Territory;
+
+namespace Dispatch.Catalog;
+
+/// <summary>How fast a category must be handled; selects the escalation windows.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Urgency>))]
+public enum Urgency
+{
+    Emergency = 0,
+    Urgent = 1,
+    Normal = 2,
+    Low = 3,
+}
+
+/// <summary>One category of the catalog (the access list): who owns it and how long each step may take.</summary>
+/// <param name="Code">Stable code, such as <c>sanitation</c>.</param>
+/// <param name="ClassCode">Major + minor class code in the style of the city-management standards, such as <c>01.02</c>.</param>
+/// <param name="Skill">The worker skill it needs.</param>
+/// <param name="Owner">Who handles it: <c>grid</c>, <c>community</c>, <c>street</c>, <c>district</c>, or <c>department:CODE</c>.</param>
+/// <param name="AcceptWithin">Time from dispatch to acceptance.</param>
+/// <param name="ResolveWithin">Time from registration to a reported result.</param>
+/// <param name="NotifyUpward">Whether registration immediately notifies the community desk (emergencies).</param>
+[GenerateSerializer, Immutable, Alias("Dispatch.CategoryDefinition")]
+public sealed record CategoryDefinition(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string ClassCode,
+    [property: Id(2)] string NameEn,
+    [property: Id(3)] string NameZh,
+    [property: Id(4)] Urgency Urgency,
+    [property: Id(5)] TimeSpan AcceptWithin,
+    [property: Id(6)] TimeSpan ResolveWithin,
+    [property: Id(7)] string Skill,
+    [property: Id(8)] string Owner,
+    [property: Id(9)] bool NotifyUpward)
+{
+    /// <summary>The level that owns the category.</summary>
+    [JsonIgnore]
+    public OrgLevel OwnerLevel => Owner.StartsWith(CategoryCatalog.DepartmentPrefix, StringComparison.Ordinal)
+        ? OrgLevel.Department
+        : Enum.Parse<OrgLevel>(Owner, ignoreCase: true);
+
+    /// <summary>The department code when a department owns the category.</summary>
+    [JsonIgnore]
+    public string? OwnerDepartment => OwnerLevel == OrgLevel.Department ? Owner[CategoryCatalog.DepartmentPrefix.Length..] : null;
+}
+
+/// <summary>A department that owns categories on the access list (urban management, gas company, police...).</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.DepartmentDefinition")]
+public sealed record DepartmentDefinition(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string NameEn,
+    [property: Id(2)] string NameZh);
+
+/// <summary>The supervision window of each level for one urgency: how long a case may sit at that level before it goes up.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.EscalationWindows")]
+public sealed record EscalationWindows(
+    [property: Id(0)] TimeSpan Community,
+    [property: Id(1)] TimeSpan Street,
+    [property: Id(2)] TimeSpan District,
+    [property: Id(3)] TimeSpan City)
+{
+    public TimeSpan For(OrgLevel level) => level switch
+    {
+        OrgLevel.Community => Community,
+        OrgLevel.Street => Street,
+        OrgLevel.District => District,
+        OrgLevel.City => City,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Only area levels have escalation windows."),
+    };
+}

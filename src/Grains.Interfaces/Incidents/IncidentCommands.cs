@@ -1,0 +1,32 @@
+using Dispatch.Territory;
+
+namespace Dispatch.Incidents;
+
+/// <summary>A report as it arrives from the hotline, a patrol or an app, before it is located.</summary>
+/// <param name="IncidentId">Optional id chosen by the caller (idempotent resubmission); a new one is made when null.</param>
+[GenerateSerializer, Immutable, Alias("Dispatch.NewReport")]
+public sealed record NewReport(
+    [property: Id(0)] string Category,
+    [property: Id(1)] string Description,
+    [property: Id(2)] Reporter Reporter,
+    [property: Id(3)] Channel Channel,
+    [property: Id(4)] ReportedLocation Location,
+    [property: Id(5)] string? IncidentId = null);
+
+/// <summary>A located report, handed to its incident grain to be registered.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.RegisterIncident")]
+public sealed record RegisterIncident(
+    [property: Id(0)] string Category,
+    [property: Id(1)] string Description,
+    [property: Id(2)] Reporter Reporter,
+    [property: Id(3)] Channel Channel,
+    [property: Id(4)] Placement Placement,
+    [property: Id(5)] string Actor);
+
+/// <summary>Published on the intake stream of the tracking desk once the incident is persisted.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.IncidentRouted")]
+public sealed record IncidentRouted(
+    [property: Id(0)] string IncidentId,
+    [property: Id(1)] string Category,
+    [property: Id(2)] string? BuildingId,
+    [property: Id(3)] DateTimeOffset RegisteredAt);

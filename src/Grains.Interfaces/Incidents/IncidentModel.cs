@@ -1,0 +1,96 @@
+using Dispatch.Territory;
+
+namespace Dispatch.Incidents;
+
+/// <summary>How a report came in.</summary>
+public enum Channel
+{
+    Hotline = 0,
+    Patrol = 1,
+    App = 2,
+    BuildingLeader = 3,
+    Open311 = 4,
+}
+
+/// <summary>Who reported the case and how to call them back.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.Reporter")]
+public sealed record Reporter(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Phone);
+
+/// <summary>Where the reporter says the problem is: a building id, coordinates, or an address.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ReportedLocation")]
+public sealed record ReportedLocation(
+    [property: Id(0)] string? BuildingId,
+    [property: Id(1)] double? Longitude,
+    [property: Id(2)] double? Latitude,
+    [property: Id(3)] string? Address);
+
+/// <summary>Who is working the case: a worker, or a desk (community, street, department...) as a unit.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.Assignee")]
+public sealed record Assignee(
+    [property: Id(0)] string? WorkerId,
+    [property: Id(1)] DeskRef? Desk)
+{
+    public static Assignee Worker(string workerId) => new(workerId, null);
+
+    public static Assignee Unit(DeskRef desk) => new(null, desk);
+
+    public override string ToString() => WorkerId ?? Desk?.Key ?? "nobody";
+}
+
+/// <summary>A step up the chain of command forced by the clock.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.EscalationStep")]
+public sealed record EscalationStep(
+    [property: Id(0)] DeskRef Desk,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Reason);
+
+/// <summary>One line of a case's audit trail: who did what, when, and why.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.TimelineEntry")]
+public sealed record TimelineEntry(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Actor,
+    [property: Id(2)] IncidentAction Action,
+    [property: Id(3)] IncidentStatus From,
+    [property: Id(4)] IncidentStatus To,
+    [property: Id(5)] string? Reason);
+
+/// <summary>A case as its record of truth sees it.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.IncidentView")]
+public sealed record IncidentView
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required IncidentStatus Status { get; init; }
+    [Id(2)] public required string Category { get; init; }
+    [Id(3)] public required string Description { get; init; }
+    [Id(4)] public required Channel Channel { get; init; }
+    [Id(5)] public required IReadOnlyList<Reporter> Reporters { get; init; }
+    [Id(6)] public required Placement Placement { get; init; }
+    /// <summary>The desk that tracks the case's deadlines: its grid, or the owner desk on the access list.</summary>
+    [Id(7)] public required DeskRef Tracker { get; init; }
+    [Id(8)] public Assignee? Assignee { get; init; }
+    [Id(9)] public required DateTimeOffset ReportedAt { get; init; }
+    [Id(10)] public DateTimeOffset? DispatchedAt { get; init; }
+    [Id(11)] public DateTimeOffset? AcceptedAt { get; init; }
+    [Id(12)] public DateTimeOffset? ResolvedAt { get; init; }
+    [Id(13)] public DateTimeOffset? ClosedAt { get; init; }
+    [Id(14)] public DateTimeOffset? AcceptDue { get; init; }
+    [Id(15)] public DateTimeOffset? ResolveDue { get; init; }
+    /// <summary>When the case goes one level further up if still unresolved; null when not escalated or at the top.</summary>
+    [Id(16)] public DateTimeOffset? NextEscalationDue { get; init; }
+    [Id(17)] public required IReadOnlyList<EscalationStep> Escalations { get; init; }
+    [Id(18)] public int ReworkCount { get; init; }
+    [Id(19)] public int? Rating { get; init; }
+    [Id(20)] public string? MergedInto { get; init; }
+    [Id(21)] public required IReadOnlyList<string> Duplicates { get; init; }
+    [Id(22)] public required IReadOnlyList<TimelineEntry> Timeline { get; init; }
+    /// <summary>Whether the tracking desk has taken the case in (its intake was acknowledged).</summary>
+    [Id(23)] public bool Delivered { get; init; }
+    /// <summary>Grows by one with every change; desks ignore views older than the one they hold.</summary>
+    [Id(24)] public int Version { get; init; }
+    /// <summary>Whether the first resolution came in before its deadline.</summary>
+    [Id(25)] public bool? ResolvedOnTime { get; init; }
+
+    public bool IsOpen => Status.IsOpen();
+}

@@ -1,0 +1,52 @@
+namespace Dispatch.Incidents;
+
+/// <summary>Where a case is in its life. Merged and Cancelled end it early; Rated ends it normally.</summary>
+public enum IncidentStatus
+{
+    Reported = 0,
+    Registered = 1,
+    Dispatched = 2,
+    Accepted = 3,
+    Resolved = 4,
+    Verified = 5,
+    Closed = 6,
+    Rated = 7,
+    Merged = 8,
+    Cancelled = 9,
+}
+
+/// <summary>What can be done to a case. Each action is one row of the state machine and one line of the timeline.</summary>
+public enum IncidentAction
+{
+    Report = 0,
+    Register = 1,
+    Dispatch = 2,
+    Accept = 3,
+    Reject = 4,
+    Recall = 5,
+    Reassign = 6,
+    Resolve = 7,
+    Verify = 8,
+    FailVerification = 9,
+    Close = 10,
+    Rate = 11,
+    Merge = 12,
+    Cancel = 13,
+    Escalate = 14,
+    Supervise = 15,
+    Note = 16,
+    AddReporter = 17,
+    Notice = 18,
+}
+
+public static class IncidentStatusExtensions
+{
+    /// <summary>Whether the case still needs work (it counts as open on desks and in statistics).</summary>
+    public static bool IsOpen(this IncidentStatus status) =>
+        status is IncidentStatus.Reported or IncidentStatus.Registered or IncidentStatus.Dispatched
+            or IncidentStatus.Accepted or IncidentStatus.Resolved or IncidentStatus.Verified;
+
+    /// <summary>Whether the case's resolve clock still runs (nobody has reported a result yet).</summary>
+    public static bool IsAwaitingResult(this IncidentStatus status) =>
+        status is IncidentStatus.Registered or IncidentStatus.Dispatched or IncidentStatus.Accepted;
+}

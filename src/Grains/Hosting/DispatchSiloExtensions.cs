@@ -1,0 +1,72 @@
+using Dispatch.Catalog;
+using Dispatch.Intake;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using Orleans.Streams;
+
+namespace Dispatch.Hosting;
+
+/// <summary>The one place that wires Dispatch into a silo; the silo host and the embedded gateway both call it.</summary>
+public static class DispatchSiloExtensions
+{
+    /// <summary>
+    /// Adds the grains' services and the stream provider. Storage, reminders and clustering are the
+    /// host's choice (see <see cref="AddDispatchDefaultProviders"/>).
+    /// </summary>
+    public static ISiloBuilder AddDispatch(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.AddOptions<DispatchOptions>()
+            .Bind(configuration.GetSection(DispatchOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.RedriveAfter > TimeSpan.Zero && o.RedriveSweepInterval > TimeSpan.Zero,
+                "Dispatch:RedriveAfter and Dispatch:RedriveSweepInterval must be positive.")
+            .ValidateOnStart();
+
+        // Tests put a fake clock in first; everyone else gets the system's.
+        services.TryAddSingleton(DispatchTime.System);
+        services.TryAddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<DispatchOptions>>().Value.CatalogPath;
+            return string.IsNullOrWhiteSpace(path) ? CategoryCatalog.Default : CategoryCatalog.LoadFile(path);
+        });
+
+        // Grain state is written with Orleans' own version-tolerant serializer: every state type has
+        // [GenerateSerializer], [Id] and [Alias], so renaming a class never breaks stored rows.
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+
+        services.TryAddSingleton<IIntakePublisher, StreamIntakePublisher>();
+        services.AddSingleton<LedgerSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerSweeper>());
+
+        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        {
+            streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+        });
+
+        return silo;
+    }
+
+    /// <summary>
+    /// In-memory grain storage and reminders wherever the <c>Orleans</c> configuration section names
+    /// no provider (<c>Orleans:GrainStorage:Default</c>, <c>Orleans:Reminders</c>), so a bare run needs nothing installed.
+    /// </summary>
+    public static ISiloBuilder AddDispatchDefaultProviders(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var orleans = configuration.GetSection("Orleans");
+        if (!orleans.GetSection("GrainStorage").GetChildren().Any())
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+        }
+
+        if (!orleans.GetSection("Reminders").Exists())
+        {
+            silo.UseInMemoryReminderService();
+        }
+
+        return silo;
+    }
+}

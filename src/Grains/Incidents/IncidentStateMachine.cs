@@ -1,0 +1,67 @@
+using System.Collections.Frozen;
+using Dispatch.Incidents;
+
+namespace Dispatch.Incidents;
+
+/// <summary>
+/// The legal transitions of a case. Anything not in <see cref="Rules"/> is refused. Actions that
+/// leave the status as it is (escalate, supervise, note...) are listed with the same status on both sides.
+/// </summary>
+public static class IncidentStateMachine
+{
+    private static readonly IncidentStatus[] Working = [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted];
+
+    private static readonly IncidentStatus[] Open =
+        [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted, IncidentStatus.Resolved, IncidentStatus.Verified];
+
+    /// <summary>Every legal (from, action) → to.</summary>
+    public static IReadOnlyList<(IncidentStatus From, IncidentAction Action, IncidentStatus To)> Rules { get; } = BuildRules();
+
+    private static readonly FrozenDictionary<(IncidentStatus, IncidentAction), IncidentStatus> Table =
+        Rules.ToFrozenDictionary(r => (r.From, r.Action), r => r.To);
+
+    public static bool TryNext(IncidentStatus from, IncidentAction action, out IncidentStatus to) =>
+        Table.TryGetValue((from, action), out to);
+
+    public static bool IsLegal(IncidentStatus from, IncidentAction action) => Table.ContainsKey((from, action));
+
+    private static List<(IncidentStatus, IncidentAction, IncidentStatus)> BuildRules()
+    {
+        var rules = new List<(IncidentStatus, IncidentAction, IncidentStatus)>
+        {
+            (IncidentStatus.Reported, IncidentAction.Register, IncidentStatus.Registered),
+            (IncidentStatus.Registered, IncidentAction.Dispatch, IncidentStatus.Dispatched),
+            (IncidentStatus.Dispatched, IncidentAction.Reassign, IncidentStatus.Dispatched),
+            (IncidentStatus.Accepted, IncidentAction.Reassign, IncidentStatus.Dispatched),
+            (IncidentStatus.Dispatched, IncidentAction.Accept, IncidentStatus.Accepted),
+            (IncidentStatus.Dispatched, IncidentAction.Reject, IncidentStatus.Registered),
+            (IncidentStatus.Dispatched, IncidentAction.Recall, IncidentStatus.Registered),
+            (IncidentStatus.Accepted, IncidentAction.Resolve, IncidentStatus.Resolved),
+            (IncidentStatus.Resolved, IncidentAction.Verify, IncidentStatus.Verified),
+            (IncidentStatus.Resolved, IncidentAction.FailVerification, IncidentStatus.Accepted),
+            (IncidentStatus.Verified, IncidentAction.Close, IncidentStatus.Closed),
+            (IncidentStatus.Closed, IncidentAction.Rate, IncidentStatus.Rated),
+            (IncidentStatus.Registered, IncidentAction.Merge, IncidentStatus.Merged),
+            (IncidentStatus.Dispatched, IncidentAction.Merge, IncidentStatus.Merged),
+            (IncidentStatus.Accepted, IncidentAction.Note, IncidentStatus.Accepted),
+        };
+
+        foreach (var status in Working)
+        {
+            rules.Add((status, IncidentAction.Cancel, IncidentStatus.Cancelled));
+            rules.Add((status, IncidentAction.Escalate, status));
+        }
+
+        foreach (var status in Open)
+        {
+            rules.Add((status, IncidentAction.Supervise, status));
+            rules.Add((status, IncidentAction.Notice, status));
+            if (status != IncidentStatus.Verified)
+            {
+                rules.Add((status, IncidentAction.AddReporter, status));
+            }
+        }
+
+        return rules;
+    }
+}

@@ -1,0 +1,121 @@
+using Dispatch.Catalog;
+using Dispatch.Errors;
+using Dispatch.Incidents;
+using Dispatch.Territory;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Dispatch.Intake;
+
+/// <summary>
+/// Validates and locates a report, then registers it. Stateless, so every silo runs as many as
+/// the load needs; all it changes happens in the incident grain.
+/// </summary>
+[StatelessWorker, GrainType("intake")]
+public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOptions<DispatchOptions> options) : Grain, IIntakeGrain
+{
+    private const int MaxDescription = 4000;
+    private const int MaxName = 200;
+
+    public async Task<IncidentView> Report(NewReport report, ActorRef actor)
+    {
+        Validate(report);
+        var placement = await Locate(report.Location);
+        var id = report.IncidentId ?? IncidentIds.New(time.Now);
+        return await GrainFactory.GetGrain<IIncidentGrain>(id).Register(new RegisterIncident(
+            report.Category,
+            report.Description,
+            report.Reporter with { Name = report.Reporter.Name.Trim(), Phone = report.Reporter.Phone?.Trim() },
+            report.Channel,
+            placement,
+            actor.ToString()));
+    }
+
+    public async Task<Placement> Locate(ReportedLocation location)
+    {
+        ValidateLocation(location);
+        if (!string.IsNullOrWhiteSpace(location.BuildingId))
+        {
+            var building = await GrainFactory.GetGrain<IBuildingGrain>(location.BuildingId.Trim()).Get()
+                ?? throw new ValidationFailedException("location.buildingId", $"There is no building '{location.BuildingId}'.");
+            return new Placement(building.Path, building.Building.Id, PlacementMethod.Building,
+                building.Building.Longitude, building.Building.Latitude);
+        }
+
+        if (location is { Longitude: { } longitude, Latitude: { } latitude })
+        {
+            var path = await GrainFactory.GetGrain<ITerritoryGrain>(options.Value.CityId).Locate(longitude, latitude);
+            return new Placement(path, null, PlacementMethod.Coordinates, longitude, latitude);
+        }
+
+        var normalized = AddressBook.Normalize(location.Address!);
+        var buildingId = await GrainFactory.GetGrain<IAddressBookGrain>(AddressBook.PartitionOf(normalized)).Find(normalized)
+            ?? throw new ValidationFailedException("location.address", $"No building is known at '{location.Address}'. Give a building id or coordinates.");
+        var found = await GrainFactory.GetGrain<IBuildingGrain>(buildingId).Get()
+            ?? throw new ValidationFailedException("location.address", $"The building at '{location.Address}' is no longer on the map.");
+        return new Placement(found.Path, found.Building.Id, PlacementMethod.Address, found.Building.Longitude, found.Building.Latitude);
+    }
+
+    private void Validate(NewReport report)
+    {
+        if (!catalog.TryGet(report.Category, out _))
+        {
+            throw new ValidationFailedException("category", $"'{report.Category}' is not a category of the catalog.");
+        }
+
+        if (string.IsNullOrWhiteSpace(report.Description))
+        {
+            throw new ValidationFailedException("description", "Describe the problem.");
+        }
+
+        if (report.Description.Length > MaxDescription)
+        {
+            throw new ValidationFailedException("description", $"The description is longer than {MaxDescription} characters.");
+        }
+
+        if (report.Reporter is null || string.IsNullOrWhiteSpace(report.Reporter.Name))
+        {
+            throw new ValidationFailedException("reporter.name", "Name the reporter (\"anonymous\" is a name).");
+        }
+
+        if (report.Reporter.Name.Length > MaxName || report.Reporter.Phone?.Length > 40)
+        {
+            throw new ValidationFailedException("reporter", "The reporter's name or phone is too long.");
+        }
+
+        if (!Enum.IsDefined(report.Channel))
+        {
+            throw new ValidationFailedException("channel", $"'{report.Channel}' is not a channel.");
+        }
+
+        if (report.IncidentId is not null && !IncidentIds.IsWellFormed(report.IncidentId))
+        {
+            throw new ValidationFailedException("incidentId", $"'{report.IncidentId}' is not a case number such as 20261123-7F3K9QXA2B4C.");
+        }
+    }
+
+    private static void ValidateLocation(ReportedLocation? location)
+    {
+        if (location is null
+            || (string.IsNullOrWhiteSpace(location.BuildingId) && location.Longitude is null && location.Latitude is null
+                && string.IsNullOrWhiteSpace(location.Address)))
+        {
+            throw new ValidationFailedException("location", "Give a building id, coordinates (longitude and latitude), or an address.");
+        }
+
+        if ((location.Longitude is null) != (location.Latitude is null))
+        {
+            throw new ValidationFailedException("location", "Coordinates need both longitude and latitude.");
+        }
+
+        if (location.Longitude is { } lon && (double.IsNaN(lon) || lon is < -180 or > 180))
+        {
+            throw new ValidationFailedException("location.longitude", "Longitude is between -180 and 180.");
+        }
+
+        if (location.Latitude is { } lat && (double.IsNaN(lat) || lat is < -90 or > 90))
+        {
+            throw new ValidationFailedException("location.latitude", "Latitude is between -90 and 90.");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using Dispatch.Errors;
+
+namespace Dispatch.Territory;
+
+[GenerateSerializer, Alias("Dispatch.TerritoryState")]
+public sealed class TerritoryState
+{
+    [Id(0)] public Dictionary<string, AreaInfo> Areas { get; set; } = [];
+    [Id(1)] public Dictionary<string, GridInfo> Grids { get; set; } = [];
+    [Id(2)] public int Version { get; set; }
+}
+
+/// <summary>
+/// The map of one city. Imports are staged and take effect together at <see cref="Commit"/>, which
+/// validates the whole tree before anything is persisted, so a bad import changes nothing.
+/// </summary>
+[GrainType("territory")]
+public sealed class TerritoryGrain(
+    [PersistentState("territory")] IPersistentState<TerritoryState> state) : Grain, ITerritoryGrain
+{
+    private readonly Dictionary<string, AreaInfo> _stagedAreas = [];
+    private readonly Dictionary<string, GridInfo> _stagedGrids = [];
+    private TerritoryMap? _map;
+
+    private string CityId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Areas.Count > 0)
+        {
+            _map = TerritoryMap.Build(state.State.Areas.Values, state.State.Grids.Values);
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task ImportAreas(IReadOnlyList<AreaInfo> areas)
+    {
+        foreach (var area in areas)
+        {
+            _stagedAreas[area.Id] = area;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ImportGrids(IReadOnlyList<GridInfo> grids)
+    {
+        foreach (var grid in grids)
+        {
+            _stagedGrids[grid.Id] = grid;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<TerritorySummary> Commit()
+    {
+        var areas = new Dictionary<string, AreaInfo>(state.State.Areas);
+        var grids = new Dictionary<string, GridInfo>(state.State.Grids);
+        foreach (var (id, area) in _stagedAreas)
+        {
+            areas[id] = area;
+        }
+
+        foreach (var (id, grid) in _stagedGrids)
+        {
+            grids[id] = grid;
+        }
+
+        TerritoryMap map;
+        try
+        {
+            map = TerritoryMap.Build(areas.Values, grids.Values);
+        }
+        catch (InvalidDataException ex)
+        {
+            _stagedAreas.Clear();
+            _stagedGrids.Clear();
+            throw new ValidationFailedException("territory", ex.Message);
+        }
+
+        if (map.CityId != CityId)
+        {
+            _stagedAreas.Clear();
+            _stagedGrids.Clear();
+            throw new ValidationFailedException("territory", $"The imported city is '{map.CityId}', but this is the map of '{CityId}'.");
+        }
+
+        var previous = (state.State.Areas, state.State.Grids, state.State.Version);
+        state.State.Areas = areas;
+        state.State.Grids = grids;
+        state.State.Version++;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            (state.State.Areas, state.State.Grids, state.State.Version) = previous;
+            throw;
+        }
+
+        _stagedAreas.Clear();
+        _stagedGrids.Clear();
+        _map = map;
+        return Summary();
+    }
+
+    public Task<TerritoryPath> Locate(double longitude, double latitude) =>
+        Task.FromResult(_map?.Locate(longitude, latitude) ?? new TerritoryPath(CityId, null, null, null, null));
+
+    public Task<TerritoryPath?> PathOfGrid(string gridId) => Task.FromResult(_map?.PathOfGrid(gridId));
+
+    public Task<AreaInfo?> GetArea(string areaId) => Task.FromResult(state.State.Areas.GetValueOrDefault(areaId));
+
+    public Task<GridInfo?> GetGrid(string gridId) => Task.FromResult(state.State.Grids.GetValueOrDefault(gridId));
+
+    public Task<IReadOnlyList<string>> GetChildren(string areaId) =>
+        Task.FromResult(_map?.ChildrenOf(areaId) ?? []);
+
+    public Task<TerritorySummary> GetSummary() => Task.FromResult(Summary());
+
+    private TerritorySummary Summary()
+    {
+        int districts = 0, streets = 0, communities = 0;
+        foreach (var area in state.State.Areas.Values)
+        {
+            switch (area.Level)
+            {
+                case OrgLevel.District: districts++; break;
+                case OrgLevel.Street: streets++; break;
+                case OrgLevel.Community: communities++; break;
+            }
+        }
+
+        return new TerritorySummary(CityId, districts, streets, communities, state.State.Grids.Count, state.State.Version);
+    }
+}

@@ -1,0 +1,145 @@
+using Dispatch.Desks;
+using Dispatch.Workforce;
+using Microsoft.Extensions.Logging;
+
+namespace Dispatch.Territory;
+
+/// <summary>A territory to load: streamed, so a province-sized one never sits in memory whole.</summary>
+public sealed record TerritoryImport(
+    IEnumerable<AreaInfo> Areas,
+    IEnumerable<GridInfo> Grids,
+    IEnumerable<BuildingInfo> Buildings,
+    IEnumerable<WorkerProfile> Workers);
+
+/// <summary>What a load put into the grains, and how long it took.</summary>
+public sealed record TerritoryLoadReport(TerritorySummary Summary, int Buildings, int Workers, TimeSpan Elapsed);
+
+/// <summary>
+/// Loads a territory into the grains: the map, the area and department desks, the grid desks,
+/// buildings with the address book, and workers (who put themselves on their grid's roster).
+/// Areas and grids are held while loading (they make up the map); buildings and workers stream.
+/// </summary>
+public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<TerritoryLoader> logger)
+{
+    private const int Batch = 1000;
+    private const int Parallelism = 64;
+
+    public async Task<TerritoryLoadReport> LoadAsync(TerritoryImport import, Catalog.CategoryCatalog catalog, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var areas = import.Areas.ToDictionary(a => a.Id);
+        var city = areas.Values.SingleOrDefault(a => a.Level == OrgLevel.City)
+            ?? throw new InvalidDataException("The territory has no city.");
+        var territory = grains.GetGrain<ITerritoryGrain>(city.Id);
+
+        foreach (var chunk in areas.Values.Chunk(Batch))
+        {
+            await territory.ImportAreas(chunk);
+        }
+
+        var grids = new List<GridInfo>();
+        foreach (var chunk in import.Grids.Chunk(Batch))
+        {
+            grids.AddRange(chunk);
+            await territory.ImportGrids(chunk);
+        }
+
+        var summary = await territory.Commit();
+
+        var paths = new Dictionary<string, TerritoryPath>(grids.Count);
+        foreach (var grid in grids)
+        {
+            paths[grid.Id] = PathOf(grid, areas);
+        }
+
+        await LoadDesks(areas, grids, catalog, cancellationToken);
+        await Parallel.ForEachAsync(grids, Options(cancellationToken), async (grid, _) =>
+            await grains.GetGrain<IGridGrain>(grid.Id).Configure(new GridSetup(grid, paths[grid.Id])));
+        LogStage(logger, "grids", grids.Count);
+
+        var buildings = 0;
+        foreach (var chunk in import.Buildings.Chunk(Batch))
+        {
+            await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (building, _) =>
+                await grains.GetGrain<IBuildingGrain>(building.Id).Configure(building,
+                    paths.TryGetValue(building.GridId, out var path) ? path
+                        : throw new InvalidDataException($"Building '{building.Id}' names grid '{building.GridId}', which is not in the territory.")));
+            await Task.WhenAll(chunk
+                .GroupBy(b => AddressBook.PartitionOf(AddressBook.Normalize(b.Address)))
+                .Select(g => grains.GetGrain<IAddressBookGrain>(g.Key)
+                    .AddMany(g.Select(b => KeyValuePair.Create(b.Address, b.Id)).ToArray())));
+            buildings += chunk.Length;
+        }
+
+        LogStage(logger, "buildings", buildings);
+
+        var workers = 0;
+        foreach (var chunk in import.Workers.Chunk(Batch))
+        {
+            await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (worker, _) =>
+                await grains.GetGrain<IWorkerGrain>(worker.Id).Configure(worker));
+            workers += chunk.Length;
+        }
+
+        LogStage(logger, "workers", workers);
+        return new TerritoryLoadReport(summary, buildings, workers, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task LoadDesks(Dictionary<string, AreaInfo> areas, List<GridInfo> grids, Catalog.CategoryCatalog catalog, CancellationToken cancellationToken)
+    {
+        var children = new Dictionary<string, List<DeskRef>>();
+        foreach (var area in areas.Values.Where(a => a.ParentId is not null))
+        {
+            ChildrenOf(area.ParentId!).Add(new DeskRef(area.Level, area.Id));
+        }
+
+        foreach (var grid in grids)
+        {
+            ChildrenOf(grid.CommunityId).Add(DeskRef.Grid(grid.Id));
+        }
+
+        await Parallel.ForEachAsync(areas.Values, Options(cancellationToken), async (area, _) =>
+        {
+            var desk = new DeskRef(area.Level, area.Id);
+            var parent = area.ParentId is { } p ? new DeskRef(areas[p].Level, p) : (DeskRef?)null;
+            var below = children.TryGetValue(area.Id, out var list)
+                ? list.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray()
+                : [];
+            await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, area.Name, parent, below));
+        });
+
+        var cityId = areas.Values.Single(a => a.Level == OrgLevel.City).Id;
+        foreach (var department in catalog.Departments)
+        {
+            var desk = DeskRef.Department(department.Code);
+            await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, $"{department.NameEn} / {department.NameZh}",
+                new DeskRef(OrgLevel.City, cityId), []));
+        }
+
+        LogStage(logger, "desks", areas.Count + catalog.Departments.Count);
+
+        List<DeskRef> ChildrenOf(string id)
+        {
+            if (!children.TryGetValue(id, out var list))
+            {
+                children[id] = list = [];
+            }
+
+            return list;
+        }
+    }
+
+    private static TerritoryPath PathOf(GridInfo grid, Dictionary<string, AreaInfo> areas)
+    {
+        var community = areas[grid.CommunityId];
+        var street = areas[community.ParentId!];
+        var district = areas[street.ParentId!];
+        return new TerritoryPath(district.ParentId!, district.Id, street.Id, community.Id, grid.Id);
+    }
+
+    private static ParallelOptions Options(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+
+    [LoggerMessage(5001, LogLevel.Information, "Territory load: {Count} {Stage} loaded")]
+    private static partial void LogStage(ILogger logger, string stage, int count);
+}

@@ -1,0 +1,158 @@
+using Dispatch.Desks;
+using Dispatch.Incidents;
+using Dispatch.Territory;
+using Dispatch.Tests.Support;
+
+namespace Dispatch.Tests.Cluster;
+
+/// <summary>Deadlines in fake time. These tests move the cluster's domain clock, so they have a cluster of their own.</summary>
+public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture<DeadlineTests.Cluster>
+{
+    public sealed class Cluster : DispatchClusterFixture;
+
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    private async Task<IncidentView> Delivered(TestGrid grid, string category)
+    {
+        var report = await fixture.ReportAt(grid, category);
+        return await fixture.IncidentWhen(report.Id, v => v.Delivered);
+    }
+
+    [Fact]
+    public async Task A_missed_accept_deadline_re_dispatches_to_another_worker_with_a_notice_on_the_desk()
+    {
+        var grid = fixture.ClaimGrid();
+        await fixture.Grains.GetGrain<Workforce.IWorkerGrain>(grid.Property.Id).SetDuty(true, "test");
+        var dispatched = await Delivered(grid, "sanitation");
+        var first = dispatched.Assignee!.WorkerId;
+
+        fixture.Advance(dispatched.AcceptDue!.Value - fixture.Time.GetUtcNow() - Tick);
+        Assert.Equal(first, (await fixture.Incident(dispatched.Id).Get())!.Assignee?.WorkerId);
+
+        fixture.Advance(Tick);
+        var moved = await fixture.IncidentWhen(dispatched.Id, v => v.Assignee?.WorkerId != first);
+
+        Assert.Equal(IncidentStatus.Dispatched, moved.Status);
+        Assert.Equal(IncidentAction.Reassign, moved.Timeline[^1].Action);
+        Assert.Contains("accept deadline", moved.Timeline[^1].Reason, StringComparison.Ordinal);
+        Assert.True(moved.AcceptDue > dispatched.AcceptDue);
+        var desk = await fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetDesk();
+        Assert.Contains(desk!.Notices, n => n.IncidentId == dispatched.Id && n.Text.Contains($"missed by {first}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_missed_accept_deadline_with_nobody_else_eligible_takes_the_case_back_to_wait()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "public-security");
+        Assert.Equal(grid.Police.Id, dispatched.Assignee?.WorkerId);
+
+        fixture.Advance(dispatched.AcceptDue!.Value - fixture.Time.GetUtcNow());
+        var waiting = await fixture.IncidentWhen(dispatched.Id, v => v.Status == IncidentStatus.Registered);
+
+        Assert.Null(waiting.Assignee);
+        Assert.Equal(IncidentAction.Recall, waiting.Timeline[^1].Action);
+    }
+
+    [Fact]
+    public async Task A_missed_resolve_deadline_escalates_through_every_level_each_on_time_and_listed_at_its_desk()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "noise");
+        var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
+        await fixture.Incident(dispatched.Id).Accept(worker);
+        var category = fixture.Catalog.Get("noise");
+        var desks = new[]
+        {
+            new DeskRef(OrgLevel.Community, grid.CommunityId), new DeskRef(OrgLevel.Street, grid.StreetId),
+            new DeskRef(OrgLevel.District, grid.DistrictId), new DeskRef(OrgLevel.City, TestCity.CityId),
+        };
+
+        var due = dispatched.ResolveDue!.Value;
+        for (var level = 0; level < desks.Length; level++)
+        {
+            fixture.Advance(due - fixture.Time.GetUtcNow() - Tick);
+            Assert.Equal(level, (await fixture.Incident(dispatched.Id).Get())!.Escalations.Count);
+
+            fixture.Advance(Tick);
+            var escalated = await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == level + 1);
+
+            var step = escalated.Escalations[^1];
+            Assert.Equal(desks[level], step.Desk);
+            Assert.True(step.At - due <= TimeSpan.FromSeconds(1), $"escalation to {step.Desk} fired {step.At - due} late");
+            Assert.Equal(IncidentAction.Escalate, escalated.Timeline[^1].Action);
+            var listing = await fixture.Eventually(() => fixture.Grains.GetGrain<IDeskGrain>(desks[level].Key).GetDesk(),
+                d => d!.Escalated.Any(e => e.IncidentId == dispatched.Id), $"{desks[level]} to list the case");
+            Assert.Equal(DeskRef.Grid(grid.Id), listing!.Escalated.Single(e => e.IncidentId == dispatched.Id).Tracker);
+
+            due = escalated.NextEscalationDue ?? DateTimeOffset.MaxValue;
+            if (desks[level].Level < OrgLevel.City)
+            {
+                Assert.Equal(step.At + fixture.Catalog.EscalationWindow(category.Urgency, desks[level].Level), due);
+            }
+        }
+
+        // The city is the top: no more escalations, however long it takes.
+        fixture.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(4, (await fixture.Incident(dispatched.Id).Get())!.Escalations.Count);
+        var stats = await fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetStatistics();
+        Assert.True(stats.Overdue >= 1 && stats.Escalated >= 1);
+
+        // Resolving takes it off every desk it was listed at.
+        await fixture.Incident(dispatched.Id).Resolve(worker, "mediated");
+        foreach (var desk in desks)
+        {
+            await fixture.Eventually(() => fixture.Grains.GetGrain<IDeskGrain>(desk.Key).GetDesk(),
+                d => d!.Escalated.All(e => e.IncidentId != dispatched.Id), $"{desk} to clear the case");
+        }
+    }
+
+    [Fact]
+    public async Task An_emergency_notifies_the_community_at_once_and_escalates_on_minute_scale_limits()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "emergency");
+        Assert.Equal(grid.Police.Id, dispatched.Assignee?.WorkerId);
+        var community = fixture.Grains.GetGrain<IDeskGrain>(new DeskRef(OrgLevel.Community, grid.CommunityId).Key);
+        await fixture.Eventually(() => community.GetDesk(), d => d!.Notices.Any(n => n.IncidentId == dispatched.Id), "the upward notice");
+
+        await fixture.Incident(dispatched.Id).Accept(ActorRef.Worker(grid.Police.Id));
+        fixture.Advance(TimeSpan.FromHours(1));
+        var escalated = await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
+        Assert.Equal(escalated.Escalations[0].At + TimeSpan.FromMinutes(10), escalated.NextEscalationDue);
+    }
+
+    [Fact]
+    public async Task A_department_that_does_not_sign_for_a_case_in_time_sees_it_go_up_to_the_district()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "gas-leak");
+        Assert.Equal(DeskRef.Department("gas"), dispatched.Assignee?.Desk);
+
+        fixture.Advance(TimeSpan.FromMinutes(5));
+        var escalated = await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
+
+        Assert.Equal(new DeskRef(OrgLevel.District, grid.DistrictId), escalated.Escalations[0].Desk);
+        var department = await fixture.Grains.GetGrain<IDeskGrain>("department:gas").GetDesk();
+        Assert.Contains(department!.Notices, n => n.IncidentId == dispatched.Id && n.Text.Contains("accept deadline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Deadlines_survive_deactivation_of_the_desk_and_fire_when_it_comes_back()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "fire-lane");
+        await fixture.Incident(dispatched.Id).Accept(ActorRef.Worker(dispatched.Assignee!.WorkerId!));
+        var desk = fixture.Grains.GetGrain<IGridGrain>(grid.Id);
+        await fixture.Eventually(() => desk.GetDesk(), d => d!.OpenCases.Single().Status == IncidentStatus.Accepted, "the desk to see the acceptance");
+
+        await fixture.Cluster.DeactivateAsync(desk);
+        fixture.Advance(dispatched.ResolveDue!.Value - fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(3));
+        Assert.Empty((await fixture.Incident(dispatched.Id).Get())!.Escalations);
+
+        // Any call — the desk's reminder, in production — brings the desk back with its deadlines.
+        await desk.GetStatistics();
+        var escalated = await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
+        Assert.Equal(new DeskRef(OrgLevel.Community, grid.CommunityId), escalated.Escalations[0].Desk);
+    }
+}

@@ -1,0 +1,101 @@
+using Dispatch.Incidents;
+using static Dispatch.Incidents.IncidentAction;
+using static Dispatch.Incidents.IncidentStatus;
+
+namespace Dispatch.Tests.Rules;
+
+public sealed class IncidentStateMachineTests
+{
+    /// <summary>The lifecycle as the domain describes it, written out independently of the implementation.</summary>
+    private static readonly Dictionary<(IncidentStatus, IncidentAction), IncidentStatus> Expected = new()
+    {
+        [(Reported, Register)] = Registered,
+        [(Registered, IncidentAction.Dispatch)] = Dispatched,
+        [(Dispatched, Accept)] = Accepted,
+        [(Dispatched, Reject)] = Registered,
+        [(Dispatched, Recall)] = Registered,
+        [(Dispatched, Reassign)] = Dispatched,
+        [(Accepted, Reassign)] = Dispatched,
+        [(Accepted, Note)] = Accepted,
+        [(Accepted, Resolve)] = Resolved,
+        [(Resolved, Verify)] = Verified,
+        [(Resolved, FailVerification)] = Accepted,
+        [(Verified, Close)] = Closed,
+        [(Closed, Rate)] = Rated,
+        [(Registered, Merge)] = Merged,
+        [(Dispatched, Merge)] = Merged,
+        [(Registered, Cancel)] = Cancelled,
+        [(Dispatched, Cancel)] = Cancelled,
+        [(Accepted, Cancel)] = Cancelled,
+        [(Registered, Escalate)] = Registered,
+        [(Dispatched, Escalate)] = Dispatched,
+        [(Accepted, Escalate)] = Accepted,
+        [(Registered, Supervise)] = Registered,
+        [(Dispatched, Supervise)] = Dispatched,
+        [(Accepted, Supervise)] = Accepted,
+        [(Resolved, Supervise)] = Resolved,
+        [(Verified, Supervise)] = Verified,
+        [(Registered, IncidentAction.Notice)] = Registered,
+        [(Dispatched, IncidentAction.Notice)] = Dispatched,
+        [(Accepted, IncidentAction.Notice)] = Accepted,
+        [(Resolved, IncidentAction.Notice)] = Resolved,
+        [(Verified, IncidentAction.Notice)] = Verified,
+        [(Registered, AddReporter)] = Registered,
+        [(Dispatched, AddReporter)] = Dispatched,
+        [(Accepted, AddReporter)] = Accepted,
+        [(Resolved, AddReporter)] = Resolved,
+    };
+
+    public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
+    {
+        var data = new TheoryData<IncidentStatus, IncidentAction>();
+        foreach (var status in Enum.GetValues<IncidentStatus>())
+        {
+            foreach (var action in Enum.GetValues<IncidentAction>())
+            {
+                data.Add(status, action);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public void Every_status_and_action_is_legal_exactly_as_the_lifecycle_says(IncidentStatus from, IncidentAction action)
+    {
+        var legal = IncidentStateMachine.TryNext(from, action, out var to);
+
+        if (Expected.TryGetValue((from, action), out var expected))
+        {
+            Assert.True(legal, $"{action} from {from} should be legal");
+            Assert.Equal(expected, to);
+        }
+        else
+        {
+            Assert.False(legal, $"{action} from {from} should be refused, but leads to {to}");
+        }
+    }
+
+    [Theory]
+    [InlineData(Merged)]
+    [InlineData(Cancelled)]
+    [InlineData(Rated)]
+    public void Ended_cases_accept_no_action_at_all(IncidentStatus ended)
+    {
+        Assert.DoesNotContain(IncidentStateMachine.Rules, r => r.From == ended);
+    }
+
+    [Fact]
+    public void The_happy_path_runs_from_reported_to_rated()
+    {
+        IncidentAction[] path = [Register, IncidentAction.Dispatch, Accept, Resolve, Verify, Close, Rate];
+        var status = Reported;
+        foreach (var action in path)
+        {
+            Assert.True(IncidentStateMachine.TryNext(status, action, out status), $"{action} refused");
+        }
+
+        Assert.Equal(Rated, status);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using Dispatch.Catalog;
+using Dispatch.Hosting;
+using Dispatch.Incidents;
+using Dispatch.Intake;
+using Dispatch.Territory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace Dispatch.Tests.Support;
+
+/// <summary>
+/// An in-process Orleans cluster running Dispatch on the test city, with the domain's clock under
+/// the test's control. Grain state lives in storage shared by all silos (a stand-in for the
+/// database), so a stopped silo loses nothing that was persisted.
+/// </summary>
+public class DispatchClusterFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(8));
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(30);
+
+    private int _nextGrid;
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public DroppingIntakePublisher Publisher { get; } = new();
+
+    public ConcurrentDictionary<string, (BinaryData Data, string ETag)> Storage { get; } = new();
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public CategoryCatalog Catalog => CategoryCatalog.Default;
+
+    protected virtual short Silos => 1;
+
+    public async Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dispatch:CityId"] = TestCity.CityId,
+            ["Dispatch:RedriveAfter"] = "00:00:05",
+            ["Dispatch:RedriveSweepInterval"] = "00:00:01",
+        }).Build();
+
+        var builder = new InProcessTestClusterBuilder(Silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(new DispatchTime(Time));
+            silo.Services.AddSingleton<IIntakePublisher>(Publisher);
+            silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+                (sp, _) => new SharedGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), Storage));
+            silo.UseInMemoryReminderService();
+            silo.AddDispatch(configuration);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+
+        await new TerritoryLoader(Grains, NullLogger<TerritoryLoader>.Instance).LoadAsync(TestCity.Import, Catalog);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    /// <summary>A grid no other test of this cluster has used, so its roster and load are as loaded.</summary>
+    public TestGrid ClaimGrid() => TestCity.Grids[Interlocked.Increment(ref _nextGrid) - 1];
+
+    public IIncidentGrain Incident(string id) => Grains.GetGrain<IIncidentGrain>(id);
+
+    public Task<IncidentView> Report(string category, ReportedLocation location, string? id = null, string reporter = "Resident Wang") =>
+        Grains.GetGrain<IIntakeGrain>(0).Report(
+            new NewReport(category, $"Test report of {category}", new Reporter(reporter, "13900000000"), Channel.Hotline, location, id),
+            new ActorRef(ActorRole.Hotline, "test-hotline"));
+
+    public Task<IncidentView> ReportAt(TestGrid grid, string category, int building = 0, string? id = null, string reporter = "Resident Wang") =>
+        Report(category, new ReportedLocation(grid.Buildings[building].Id, null, null, null), id, reporter);
+
+    /// <summary>Waits, without moving domain time, until the incident satisfies <paramref name="condition"/>
+    /// (stream delivery and one-way notices are asynchronous).</summary>
+    public Task<IncidentView> IncidentWhen(string id, Func<IncidentView, bool> condition) =>
+        Eventually(async () => await Incident(id).Get(), v => v is not null && condition(v), $"incident {id}")!;
+
+    public async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + PollTimeout;
+        T last;
+        while (true)
+        {
+            last = await probe();
+            if (condition(last))
+            {
+                return last;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Gave up waiting for {what}; last seen: {last}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Moves domain time; timers due in between fire.</summary>
+    public void Advance(TimeSpan by) => Time.Advance(by);
+}
+
+/// <summary>The same cluster with three silos, for failover.</summary>
+public sealed class ThreeSiloClusterFixture : DispatchClusterFixture
+{
+    protected override short Silos => 3;
+}
