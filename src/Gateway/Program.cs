@@ -10,11 +10,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 
-builder.UseOrleans(silo => silo
-    .UseDispatchClustering(builder.Configuration)
-    .AddDispatchDefaultProviders(builder.Configuration)
-    .AddDispatch(builder.Configuration));
-builder.Services.AddDemoCity(builder.Configuration);
+builder.AddDispatchSilo();
 
 var app = builder.Build();
 

@@ -8,11 +8,6 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = AppContext.BaseDirectory,
 });
 
-builder.UseOrleans(silo => silo
-    .UseDispatchClustering(builder.Configuration)
-    .AddDispatchDefaultProviders(builder.Configuration)
-    .AddDispatch(builder.Configuration));
-
-builder.Services.AddDemoCity(builder.Configuration);
+builder.AddDispatchSilo();
 
 await builder.Build().RunAsync();

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Dispatch.Territory;
 
 /// <summary>
@@ -33,8 +31,8 @@ public readonly record struct DeskRef(
             return false;
         }
 
-        if (!Enum.TryParse<OrgLevel>(key[..colon], ignoreCase: true, out var level) || !Enum.IsDefined(level)
-            || int.TryParse(key[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        // Level names only: Enum.TryParse would also take "3".
+        if (char.IsAsciiDigit(key[0]) || !Enum.TryParse<OrgLevel>(key[..colon], ignoreCase: true, out var level) || !Enum.IsDefined(level))
         {
             return false;
         }

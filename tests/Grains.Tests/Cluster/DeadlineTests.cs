@@ -2,6 +2,7 @@ using Dispatch.Desks;
 using Dispatch.Incidents;
 using Dispatch.Territory;
 using Dispatch.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dispatch.Tests.Cluster;
 
@@ -154,5 +155,24 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
         await desk.GetStatistics();
         var escalated = await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
         Assert.Equal(new DeskRef(OrgLevel.Community, grid.CommunityId), escalated.Escalations[0].Desk);
+    }
+
+    [Fact]
+    public async Task A_grid_holds_one_reminder_exactly_while_it_has_pending_deadlines()
+    {
+        var grid = fixture.ClaimGrid();
+        var desk = fixture.Grains.GetGrain<IGridGrain>(grid.Id);
+        var reminders = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Orleans.IReminderTable>();
+        Assert.Empty((await reminders.ReadRows(desk.GetGrainId())).Reminders);
+
+        var dispatched = await Delivered(grid, "noise");
+        var held = (await reminders.ReadRows(desk.GetGrainId())).Reminders;
+        Assert.Equal(["deadlines"], held.Select(r => r.ReminderName));
+
+        var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
+        await fixture.Incident(dispatched.Id).Accept(worker);
+        await fixture.Incident(dispatched.Id).Resolve(worker, "quiet again");
+        await fixture.Eventually(async () => (await reminders.ReadRows(desk.GetGrainId())).Reminders.Count,
+            count => count == 0, "the reminder to go once nothing is pending");
     }
 }
