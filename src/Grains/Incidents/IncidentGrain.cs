@@ -73,18 +73,25 @@ public sealed partial class IncidentGrain(
             Version = 1,
         };
 
+        // Persisting the case and recording it for re-drive run side by side; both must hold
+        // before the caller hears "registered".
         state.State.Case = view;
+        var persist = state.WriteStateAsync();
+        var record = Ledger().Add(Id);
         try
         {
-            // Persisting the case and recording it for re-drive run side by side; both must hold
-            // before the caller hears "registered".
-            await Task.WhenAll(state.WriteStateAsync(), Ledger().Add(Id));
+            await persist;
         }
         catch
         {
             state.State.Case = null;
+            _ = record.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             throw;
         }
+
+        // If only the ledger failed, the case is persisted: the caller's retry with the same
+        // case number takes the resubmission path above, which records it again.
+        await record;
 
         await PublishIntake(view);
         return view;
