@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
 using Dispatch;
+using Dispatch.Gateway.Apis;
+using Dispatch.Gateway.Security;
 using Dispatch.Hosting;
 using Dispatch.Territory;
+using Microsoft.Extensions.Options;
 
 // The embedded default: one process with a co-hosted silo and the generated demo city.
-// The HTTP API for the hotline, workers and operators is the next piece of work.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -11,10 +14,16 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 
 builder.AddDispatchSilo();
+builder.AddDispatchFrontDoor();
 
 var app = builder.Build();
 
-app.MapGet("/health", async (IGrainFactory grains, DemoCitySeeder seeder, Microsoft.Extensions.Options.IOptions<DispatchOptions> options) =>
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapGet("/health", async (IGrainFactory grains, DemoCitySeeder seeder, IOptions<DispatchOptions> options) =>
 {
     if (!seeder.Loaded.IsCompletedSuccessfully)
     {
@@ -24,5 +33,37 @@ app.MapGet("/health", async (IGrainFactory grains, DemoCitySeeder seeder, Micros
     var summary = await grains.GetGrain<ITerritoryGrain>(options.Value.CityId).GetSummary();
     return Results.Ok(new { status = "healthy", city = summary.CityId, summary.Grids, summary.Communities });
 });
+app.MapIncidentsApi();
 
+app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ApiKeyRegistry>().PrintDevelopmentKeys(app.Urls));
 app.Run();
+
+public partial class Program;
+
+internal static class FrontDoorExtensions
+{
+    public static IHostApplicationBuilder AddDispatchFrontDoor(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ApiKeyOptions>().Bind(builder.Configuration.GetSection(ApiKeyOptions.Section));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
+            var keys = options.ApiKeys.Count > 0 || !options.GenerateDevelopmentKeys
+                ? options.ApiKeys
+                : [.. ApiKeyOptions.DevelopmentKeys("W000001")];
+            return new ApiKeyRegistry(keys, generated: options.ApiKeys.Count == 0);
+        });
+
+        services.AddAuthentication(ApiKeyHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Report, p => p.RequireRole(Roles.Hotline, Roles.Worker, Roles.Operator, Roles.Admin))
+            .AddPolicy(Policies.Work, p => p.RequireRole(Roles.Worker, Roles.Operator, Roles.Admin));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemMapping>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+}

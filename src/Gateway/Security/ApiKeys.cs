@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Dispatch.Gateway.Security;
+
+/// <summary>The roles of the front door.</summary>
+public static class Roles
+{
+    public const string Hotline = "hotline";
+    public const string Worker = "worker";
+    public const string Operator = "operator";
+    public const string Admin = "admin";
+
+    public static readonly string[] All = [Hotline, Worker, Operator, Admin];
+}
+
+/// <summary>One API key: who holds it and what they may do.</summary>
+public sealed class ApiKeyEntry
+{
+    public string Key { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    /// <summary>hotline, worker, operator or admin.</summary>
+    public string Role { get; set; } = "";
+
+    /// <summary>For worker keys: the worker id the key acts as.</summary>
+    public string? WorkerId { get; set; }
+}
+
+/// <summary>Bound from <c>Gateway:ApiKeys</c> (a list; settable through environment variables as <c>Gateway__ApiKeys__0__Key</c> ...).</summary>
+public sealed class ApiKeyOptions
+{
+    public const string Section = "Gateway";
+
+    public List<ApiKeyEntry> ApiKeys { get; set; } = [];
+
+    /// <summary>When no key is configured, make and print development keys. Default: true.</summary>
+    public bool GenerateDevelopmentKeys { get; set; } = true;
+
+    public static ApiKeyEntry[] DevelopmentKeys(string workerId) =>
+    [
+        new() { Key = NewKey(), Name = "dev-hotline", Role = Roles.Hotline },
+        new() { Key = NewKey(), Name = "dev-operator", Role = Roles.Operator },
+        new() { Key = NewKey(), Name = "dev-admin", Role = Roles.Admin },
+        new() { Key = NewKey(), Name = $"dev-worker-{workerId}", Role = Roles.Worker, WorkerId = workerId },
+    ];
+
+    private static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}
+
+/// <summary>Authenticates the <c>X-Api-Key</c> header against the configured keys.</summary>
+public sealed class ApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyRegistry registry) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "X-Api-Key";
+    public const string WorkerIdClaim = "dispatch:worker";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values) || values.Count == 0)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (registry.Find(values[0]) is not { } entry)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        }
+
+        List<Claim> claims = [new(ClaimTypes.Name, entry.Name), new(ClaimTypes.Role, entry.Role)];
+        if (entry.WorkerId is not null)
+        {
+            claims.Add(new Claim(WorkerIdClaim, entry.WorkerId));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+}
+
+/// <summary>The keys in force, compared in constant time.</summary>
+public sealed class ApiKeyRegistry(IReadOnlyList<ApiKeyEntry> keys, bool generated)
+{
+    public IReadOnlyList<ApiKeyEntry> Keys { get; } = keys;
+
+    /// <summary>Prints the URLs and, when they were made for this run, the development keys.</summary>
+    public void PrintDevelopmentKeys(ICollection<string> urls)
+    {
+        Console.WriteLine($"Dispatch is listening on {string.Join(", ", urls)}");
+        if (!generated)
+        {
+            return;
+        }
+
+        Console.WriteLine("Development API keys (header X-Api-Key); set Gateway:ApiKeys to use your own:");
+        foreach (var key in Keys)
+        {
+            Console.WriteLine($"  {key.Role,-9} {key.Key}  {key.Name}");
+        }
+    }
+
+    public ApiKeyEntry? Find(string? presented)
+    {
+        if (string.IsNullOrEmpty(presented))
+        {
+            return null;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(presented);
+        ApiKeyEntry? found = null;
+        foreach (var entry in Keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(bytes, System.Text.Encoding.UTF8.GetBytes(entry.Key)))
+            {
+                found = entry;
+            }
+        }
+
+        return found;
+    }
+}
