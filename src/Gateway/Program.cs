@@ -59,7 +59,10 @@ internal static class FrontDoorExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Report, p => p.RequireRole(Roles.Hotline, Roles.Worker, Roles.Operator, Roles.Admin))
-            .AddPolicy(Policies.Work, p => p.RequireRole(Roles.Worker, Roles.Operator, Roles.Admin));
+            .AddPolicy(Policies.Work, p => p.RequireRole(Roles.Worker, Roles.Operator, Roles.Admin))
+            .AddPolicy(Policies.Supervise, p => p.RequireRole(Roles.Operator, Roles.Admin))
+            // The hotline makes the follow-up call (回访) and records the resident's rating.
+            .AddPolicy(Policies.Rate, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin));
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();

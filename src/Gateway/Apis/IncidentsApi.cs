@@ -16,6 +16,14 @@ public sealed record ReasonRequest(string? Reason);
 
 public sealed record ResultRequest(string? Result);
 
+public sealed record NoteRequest(string? Note);
+
+public sealed record VerifyRequest(bool? Passed, string? Reason);
+
+public sealed record RateRequest(int? Score, string? Comment);
+
+public sealed record ReassignRequest(string? WorkerId, string? Reason);
+
 /// <summary>Reports and the actions on a case, under <c>/api/v1/incidents</c>.</summary>
 public static class IncidentsApi
 {
@@ -31,6 +39,21 @@ public static class IncidentsApi
             Act(grains, id, g => g.Reject(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Work);
         group.MapPost("/{id}/resolve", (string id, ResultRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
             Act(grains, id, g => g.Resolve(ActorOf(user), body.Result ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/notes", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Act(grains, id, g => g.AddNote(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Work);
+
+        group.MapPost("/{id}/verify", (string id, VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Act(grains, id, g => g.Verify(ActorOf(user), body.Passed ?? throw new Errors.ValidationFailedException("passed", "Say whether the check passed."), body.Reason)))
+            .RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/close", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Act(grains, id, g => g.Close(ActorOf(user), body.Reason))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/cancel", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Act(grains, id, g => g.Cancel(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/supervise", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Act(grains, id, g => g.Supervise(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/rate", (string id, RateRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
+            Act(grains, id, g => g.Rate(ActorOf(user), body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
+        group.MapPost("/{id}/reassign", Reassign).RequireAuthorization(Policies.Supervise);
         return app;
     }
 
@@ -44,6 +67,23 @@ public static class IncidentsApi
             new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address));
         var view = await grains.GetGrain<IIntakeGrain>(0).Report(report, ActorOf(user));
         return TypedResults.Created($"/api/v1/incidents/{view.Id}", view);
+    }
+
+    private static async Task<Ok<IncidentView>> Reassign(string id, ReassignRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var view = IncidentIds.IsWellFormed(id) ? await grains.GetGrain<IIncidentGrain>(id).Get() : null;
+        if (view is null)
+        {
+            throw new Errors.NotFoundException("incident", id);
+        }
+
+        if (view.Tracker.Level != Territory.OrgLevel.Grid)
+        {
+            throw new Errors.IllegalTransitionException(id, $"held by {view.Tracker}", "reassign to a grid worker");
+        }
+
+        var desk = grains.GetGrain<Desks.IGridGrain>(view.Tracker.Id);
+        return TypedResults.Ok(await desk.Reassign(id, body.WorkerId, ActorOf(user), body.Reason ?? ""));
     }
 
     private static async Task<Results<Ok<IncidentView>, NotFound>> Get(string id, IGrainFactory grains) =>
@@ -79,4 +119,6 @@ public static class Policies
 {
     public const string Report = "report";
     public const string Work = "work";
+    public const string Supervise = "supervise";
+    public const string Rate = "rate";
 }

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dispatch.Incidents;
+
+namespace Dispatch.Gateway.Tests;
+
+public sealed class LifecycleOverHttpTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
+{
+    private async Task<IncidentView> Post(string key, string path, object? body = null)
+    {
+        var response = await gateway.ClientFor(key).PostAsJsonAsync(path, body ?? new { });
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<IncidentView>(GatewayFactory.Json))!;
+    }
+
+    [Fact]
+    public async Task One_incident_goes_from_report_to_rating_over_http()
+    {
+        var created = await Post(GatewayFactory.Hotline, "/api/v1/incidents", new
+        {
+            category = "neighbour-dispute",
+            description = "Dispute over a leaking pipe between floors 3 and 4",
+            reporter = new { name = "Resident Zhao", phone = "13700000000" },
+            channel = "Hotline",
+            location = new { buildingId = "D01-S01-C01-G01-B003" },
+        });
+        var path = $"/api/v1/incidents/{created.Id}";
+        var operatorClient = gateway.ClientFor(GatewayFactory.Operator);
+        IncidentView? view = null;
+        for (var i = 0; i < 500 && view?.Status != IncidentStatus.Dispatched; i++)
+        {
+            await Task.Delay(20);
+            view = await operatorClient.GetFromJsonAsync<IncidentView>(path, GatewayFactory.Json);
+        }
+
+        Assert.Equal(IncidentStatus.Dispatched, view!.Status);
+        var worker = GatewayFactory.WorkerKeys[view.Assignee!.WorkerId!];
+
+        await Post(GatewayFactory.Operator, $"{path}/supervise", new { note = "督办: the family upstairs is elderly" });
+        await Post(worker, $"{path}/accept");
+        await Post(worker, $"{path}/notes", new { note = "both households met" });
+        await Post(worker, $"{path}/resolve", new { result = "pipe repaired, agreement signed" });
+        var reopened = await Post(GatewayFactory.Operator, $"{path}/verify", new { passed = false, reason = "agreement not signed by floor 4" });
+        Assert.Equal(IncidentStatus.Accepted, reopened.Status);
+        await Post(worker, $"{path}/resolve", new { result = "agreement signed by both" });
+        await Post(GatewayFactory.Operator, $"{path}/verify", new { passed = true });
+        await Post(GatewayFactory.Operator, $"{path}/close", new { reason = "resolved locally" });
+        var rated = await Post(GatewayFactory.Hotline, $"{path}/rate", new { score = 5, comment = "very satisfied" });
+
+        Assert.Equal(IncidentStatus.Rated, rated.Status);
+        Assert.Equal(1, rated.ReworkCount);
+        Assert.Contains(rated.Timeline, t => t.Action == IncidentAction.Supervise && t.Actor == "operator:duty-officer");
+        Assert.Equal(IncidentAction.Rate, rated.Timeline[^1].Action);
+    }
+
+    [Fact]
+    public async Task The_hotline_cannot_verify_close_cancel_or_reassign()
+    {
+        var created = await Post(GatewayFactory.Hotline, "/api/v1/incidents", new
+        {
+            category = "noise", description = "Karaoke at midnight", reporter = new { name = "Resident Li" },
+            location = new { buildingId = "D01-S01-C01-G02-B001" },
+        });
+        var hotline = gateway.ClientFor(GatewayFactory.Hotline);
+        foreach (var action in new[] { "verify", "close", "cancel", "reassign", "supervise" })
+        {
+            var response = await hotline.PostAsJsonAsync($"/api/v1/incidents/{created.Id}/{action}", new { reason = "x", passed = true });
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        var unchanged = await hotline.GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{created.Id}", GatewayFactory.Json);
+        Assert.DoesNotContain(unchanged!.Timeline, t => t.Actor.StartsWith("hotline:", StringComparison.Ordinal) && t.Action != IncidentAction.Report && t.Action != IncidentAction.Register);
+    }
+}
