@@ -45,14 +45,15 @@ internal static class FrontDoorExtensions
     public static IHostApplicationBuilder AddDispatchFrontDoor(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ApiKeyOptions>().Bind(builder.Configuration.GetSection(ApiKeyOptions.Section));
+        services.AddOptions<ApiKeyOptions>()
+            .Bind(builder.Configuration.GetSection(ApiKeyOptions.Section))
+            .Validate(o => o.Problems().Count == 0, "Gateway:ApiKeys has entries without a key, with an unknown role, or a worker key without a WorkerId.")
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
-            var keys = options.ApiKeys.Count > 0 || !options.GenerateDevelopmentKeys
-                ? options.ApiKeys
-                : [.. ApiKeyOptions.DevelopmentKeys("W000001")];
-            return new ApiKeyRegistry(keys, generated: options.ApiKeys.Count == 0);
+            var generate = options.ApiKeys.Count == 0 && options.GenerateDevelopmentKeys;
+            return new ApiKeyRegistry(generate ? ApiKeyOptions.DevelopmentKeys("W000001") : options.ApiKeys, generate);
         });
 
         services.AddAuthentication(ApiKeyHandler.SchemeName)

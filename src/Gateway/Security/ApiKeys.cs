@@ -49,6 +49,14 @@ public sealed class ApiKeyOptions
         new() { Key = NewKey(), Name = $"dev-worker-{workerId}", Role = Roles.Worker, WorkerId = workerId },
     ];
 
+    /// <summary>What is wrong with the configured keys; empty when they can be used.</summary>
+    public List<string> Problems() =>
+    [
+        .. ApiKeys.Where(k => string.IsNullOrWhiteSpace(k.Key)).Select(k => $"key '{k.Name}' is empty"),
+        .. ApiKeys.Where(k => !Roles.All.Contains(k.Role)).Select(k => $"key '{k.Name}' has unknown role '{k.Role}'"),
+        .. ApiKeys.Where(k => k.Role == Roles.Worker && string.IsNullOrWhiteSpace(k.WorkerId)).Select(k => $"worker key '{k.Name}' names no WorkerId"),
+    ];
+
     private static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }
 
