@@ -1,8 +1,14 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dispatch.Errors;
+using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
 using Dispatch.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Dispatch.Gateway.Apis;
 
@@ -24,82 +30,170 @@ public sealed record RateRequest(int? Score, string? Comment);
 
 public sealed record ReassignRequest(string? WorkerId, string? Reason);
 
-/// <summary>Reports and the actions on a case, under <c>/api/v1/incidents</c>.</summary>
+/// <summary>One page of the register; pass <c>next</c> back as <c>cursor</c> for the following page.</summary>
+public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, string? Next);
+
+/// <summary>Reports, the register and the actions on a case, under <c>/api/v1/incidents</c>.</summary>
 public static class IncidentsApi
 {
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxIdempotencyKeyLength = 200;
+
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/incidents").WithTags("Incidents");
 
-        group.MapPost("/", Report).RequireAuthorization(Policies.Report);
-        group.MapGet("/{id}", Get).RequireAuthorization();
-        group.MapPost("/{id}/accept", (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Accept(ActorOf(user)))).RequireAuthorization(Policies.Work);
-        group.MapPost("/{id}/reject", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Reject(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Work);
-        group.MapPost("/{id}/resolve", (string id, ResultRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Resolve(ActorOf(user), body.Result ?? ""))).RequireAuthorization(Policies.Work);
-        group.MapPost("/{id}/notes", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.AddNote(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/", Report).RequireAuthorization(Policies.Report)
+            .WithSummary("Register a report (hotline, patrol, app). Send an Idempotency-Key header to make resubmission safe.");
+        group.MapGet("/", List).RequireAuthorization(Policies.Read)
+            .WithSummary("The register: filter by status, area, category, worker, overdue and report time; newest first, paged by cursor. A worker key sees its own cases.");
+        group.MapGet("/{id}", Get).RequireAuthorization(Policies.Read)
+            .WithSummary("One case with its timeline. A worker key reads only cases assigned to it.");
 
-        group.MapPost("/{id}/verify", (string id, VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Verify(ActorOf(user), body.Passed ?? throw new Errors.ValidationFailedException("passed", "Say whether the check passed."), body.Reason)))
+        group.MapPost("/{id}/accept", (string id, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Accept(ActorOf(user)))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/reject", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Reject(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/resolve", (string id, ResultRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Resolve(ActorOf(user), body.Result ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/notes", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.AddNote(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Work);
+
+        group.MapPost("/{id}/verify", (string id, VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Verify(ActorOf(user), body.Passed ?? throw new ValidationFailedException("passed", "Say whether the check passed."), body.Reason)))
             .RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/close", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Close(ActorOf(user), body.Reason))).RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/cancel", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Cancel(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/supervise", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Supervise(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/rate", (string id, RateRequest body, ClaimsPrincipal user, IGrainFactory grains) =>
-            Act(grains, id, g => g.Rate(ActorOf(user), body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
+        group.MapPost("/{id}/close", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Close(ActorOf(user), body.Reason))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/cancel", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Cancel(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/supervise", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Supervise(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
         group.MapPost("/{id}/reassign", Reassign).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/rate", (string id, RateRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Rate(ActorOf(user), body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
         return app;
     }
 
-    private static async Task<Created<IncidentView>> Report(ReportRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<IncidentView>, Ok<IncidentView>>> Report(
+        ReportRequest body,
+        HttpContext http,
+        IGrainFactory grains,
+        ClusterCalls calls,
+        TimeProvider clock,
+        IOptions<JsonOptions> json)
     {
+        var user = http.User;
+        var replay = false;
+        string id;
+        if (http.Request.Headers.TryGetValue(IdempotencyHeader, out var keys))
+        {
+            var key = keys.ToString();
+            if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~'))
+            {
+                throw new ValidationFailedException(IdempotencyHeader, $"An idempotency key is 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces.");
+            }
+
+            var fingerprint = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(body, json.Value.SerializerOptions)));
+            var holder = grains.GetGrain<IIdempotencyGrain>($"{user.Identity?.Name}/{key}");
+            var claim = await calls.Idempotent(() => holder.Claim(fingerprint));
+            if (!claim.SameRequest)
+            {
+                throw new ValidationFailedException(IdempotencyHeader, $"This idempotency key was used for a different report ({claim.IncidentId}).");
+            }
+
+            id = claim.IncidentId;
+            replay = !claim.FirstUse && await calls.Idempotent(() => grains.GetGrain<IIncidentGrain>(claim.IncidentId).Get()) is not null;
+        }
+        else
+        {
+            id = IncidentIds.New(clock.GetUtcNow());
+        }
+
         var report = new NewReport(
             body.Category ?? "",
             body.Description ?? "",
             new Reporter(body.Reporter?.Name ?? "", body.Reporter?.Phone),
             body.Channel ?? Channel.Hotline,
-            new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address));
-        var view = await grains.GetGrain<IIntakeGrain>(0).Report(report, ActorOf(user));
+            new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address),
+            id);
+
+        // The case number is fixed before the call, so a retry registers the same case at most once.
+        var view = await calls.Idempotent(() => grains.GetGrain<IIntakeGrain>(0).Report(report, ActorOf(user)));
+        if (replay)
+        {
+            http.Response.Headers[ReplayedHeader] = "true";
+            return TypedResults.Ok(view);
+        }
+
         return TypedResults.Created($"/api/v1/incidents/{view.Id}", view);
     }
 
-    private static async Task<Ok<IncidentView>> Reassign(string id, ReassignRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<IncidentListResponse>> List(
+        HttpRequest request,
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        ClusterCalls calls,
+        Catalog.CategoryCatalog catalog,
+        TimeProvider clock)
     {
-        var view = IncidentIds.IsWellFormed(id) ? await grains.GetGrain<IIncidentGrain>(id).Get() : null;
-        if (view is null)
+        var query = IncidentQueryReader.Read(request.Query, catalog, clock.GetUtcNow());
+        if (WorkerIdOf(user) is { } self)
         {
-            throw new Errors.NotFoundException("incident", id);
+            if (query.WorkerId is not null && query.WorkerId != self)
+            {
+                throw new NotPermittedException("A worker key lists only its own cases.");
+            }
+
+            query = query with { WorkerId = self };
         }
 
+        var page = await calls.Idempotent(() => grains.GetGrain<IIncidentSearchGrain>(0).Search(query));
+        return TypedResults.Ok(new IncidentListResponse(page.Items, page.Next is null ? null : IncidentQueryReader.WriteCursor(page.Next)));
+    }
+
+    private static async Task<Ok<IncidentView>> Get(string id, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls)
+    {
+        var view = await Find(calls, grains, id);
+        if (WorkerIdOf(user) is { } worker && view.Assignee?.WorkerId != worker)
+        {
+            throw new NotPermittedException($"Incident '{id}' is not assigned to worker '{worker}'.");
+        }
+
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<IncidentView>> Reassign(string id, ReassignRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls)
+    {
+        var view = await Find(calls, grains, id);
         if (view.Tracker.Level != Territory.OrgLevel.Grid)
         {
-            throw new Errors.IllegalTransitionException(id, $"held by {view.Tracker}", "reassign to a grid worker");
+            throw new IllegalTransitionException(id, $"held by {view.Tracker}", "reassign to a grid worker");
         }
 
         var desk = grains.GetGrain<Desks.IGridGrain>(view.Tracker.Id);
-        return TypedResults.Ok(await desk.Reassign(id, body.WorkerId, ActorOf(user), body.Reason ?? ""));
+        return TypedResults.Ok(await calls.Once(() => desk.Reassign(id, body.WorkerId, ActorOf(user), body.Reason ?? "")));
     }
 
-    private static async Task<Results<Ok<IncidentView>, NotFound>> Get(string id, IGrainFactory grains) =>
-        IncidentIds.IsWellFormed(id) && await grains.GetGrain<IIncidentGrain>(id).Get() is { } view
-            ? TypedResults.Ok(view)
-            : TypedResults.NotFound();
+    private static async Task<IncidentView> Find(ClusterCalls calls, IGrainFactory grains, string id) =>
+        IncidentIds.IsWellFormed(id) && await calls.Idempotent(() => grains.GetGrain<IIncidentGrain>(id).Get()) is { } view
+            ? view
+            : throw new NotFoundException("incident", id);
 
-    private static async Task<Ok<IncidentView>> Act(IGrainFactory grains, string id, Func<IIncidentGrain, Task<IncidentView>> action)
+    private static async Task<Ok<IncidentView>> Act(ClusterCalls calls, IGrainFactory grains, string id, Func<IIncidentGrain, Task<IncidentView>> action)
     {
         if (!IncidentIds.IsWellFormed(id))
         {
-            throw new Errors.NotFoundException("incident", id);
+            throw new NotFoundException("incident", id);
         }
 
-        return TypedResults.Ok(await action(grains.GetGrain<IIncidentGrain>(id)));
+        // Not retried: a repeated accept or close would answer 409 for a change that did happen.
+        return TypedResults.Ok(await calls.Once(() => action(grains.GetGrain<IIncidentGrain>(id))));
     }
+
+    /// <summary>The worker a worker key acts as; null for every other role.</summary>
+    public static string? WorkerIdOf(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Worker) ? user.FindFirstValue(ApiKeyHandler.WorkerIdClaim) : null;
 
     /// <summary>The actor the timeline records: a worker key acts as its worker, every other key as itself.</summary>
     public static ActorRef ActorOf(ClaimsPrincipal user)
@@ -117,8 +211,12 @@ public static class IncidentsApi
 
 public static class Policies
 {
+    /// <summary>Any valid key.</summary>
+    public const string Read = "read";
     public const string Report = "report";
     public const string Work = "work";
     public const string Supervise = "supervise";
     public const string Rate = "rate";
+    /// <summary>Operators, admins and the hotline: the register and the reference data a call-taker needs.</summary>
+    public const string Desk = "desk";
 }

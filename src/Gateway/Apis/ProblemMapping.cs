@@ -1,12 +1,19 @@
+using System.Text.Json;
 using Dispatch.Errors;
+using Dispatch.Gateway.Cluster;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dispatch.Gateway.Apis;
 
-/// <summary>Turns the domain's refusals into problem+json: 422 validation (naming the field), 404, 409, 403.</summary>
+/// <summary>
+/// Turns refusals into problem+json: 400 unreadable input and 413 oversized bodies, 422 validation
+/// (naming the field), 404, 409, 403, and 503 while no silo is reachable.
+/// </summary>
 public sealed class ProblemMapping(IProblemDetailsService problems) : IExceptionHandler
 {
+    public const int RetryAfterSeconds = 5;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, field) = exception switch
@@ -15,6 +22,10 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             NotFoundException => (StatusCodes.Status404NotFound, "Not found.", null),
             IllegalTransitionException => (StatusCodes.Status409Conflict, "Not allowed in the case's current state.", null),
             NotPermittedException => (StatusCodes.Status403Forbidden, "Not permitted.", null),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "The request body is too large.", null),
+            BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this endpoint.", FieldOf(json.Path)),
+            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read.", null),
+            _ when ClusterCalls.IsTransient(exception) => (StatusCodes.Status503ServiceUnavailable, "The dispatch cluster is not reachable; try again shortly.", null),
             _ => (0, null, null),
         };
         if (status == 0)
@@ -23,13 +34,29 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         }
 
         httpContext.Response.StatusCode = status;
-        var details = new ProblemDetails { Status = status, Title = title, Detail = exception.Message };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var details = new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = exception is JsonException or BadHttpRequestException { InnerException: JsonException }
+                ? exception.InnerException?.Message ?? exception.Message
+                : exception.Message,
+        };
         if (field is not null)
         {
             details.Extensions["field"] = field;
-            details.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [exception.Message] };
+            details.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [details.Detail] };
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
+
+    /// <summary>"$.location.longitude" → "location.longitude"; the whole body when the path is the root.</summary>
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
 }

@@ -93,6 +93,7 @@ public sealed partial class IncidentGrain(
         // case number takes the resubmission path above, which records it again.
         await record;
 
+        Announce(view);
         await PublishIntake(view);
         return view;
     }
@@ -277,12 +278,25 @@ public sealed partial class IncidentGrain(
             throw;
         }
 
+        Announce(after);
         if (notifyTracker)
         {
             await NotifyTracker(after);
         }
 
         return after;
+    }
+
+    /// <summary>
+    /// Tells the register and the live feed about a persisted change. Both are one-way: the case
+    /// does not wait for them, and the register ignores versions older than the one it holds.
+    /// </summary>
+    private void Announce(IncidentView view)
+    {
+        GrainFactory.GetGrain<IIncidentRegisterGrain>(IncidentRegister.KeyOf(view.Id, view.ReportedAt))
+            .Upsert(IncidentSummary.Of(view)).Ignore();
+        GrainFactory.GetGrain<ITransitionFeedGrain>(StableHash.Partition(view.Id, ITransitionFeedGrain.Partitions))
+            .Publish(IncidentTransition.Of(view)).Ignore();
     }
 
     private Task NotifyTracker(IncidentView view) => view.Tracker.Level == OrgLevel.Grid

@@ -1,0 +1,93 @@
+using Dispatch.Catalog;
+using Dispatch.Errors;
+using Dispatch.Gateway.Cluster;
+using Dispatch.Territory;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Dispatch.Gateway.Apis;
+
+public sealed record CatalogResponse(
+    IReadOnlyList<CategoryDefinition> Categories,
+    IReadOnlyList<DepartmentDefinition> Departments,
+    IReadOnlyDictionary<Urgency, EscalationWindows> EscalationWindows);
+
+public sealed record TerritoryResponse(TerritorySummary Summary, AreaInfo? City, IReadOnlyList<string> Districts);
+
+public sealed record AreaResponse(AreaInfo Area, IReadOnlyList<string> Children);
+
+public sealed record GridResponse(GridInfo Grid, TerritoryPath Path);
+
+/// <summary>The catalog and the territory: what a call-taker needs to register a report.</summary>
+public static class ReferenceApi
+{
+    public static IEndpointRouteBuilder MapReferenceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Reference").RequireAuthorization(Policies.Read);
+
+        api.MapGet("/catalog", (CategoryCatalog catalog) => TypedResults.Ok(new CatalogResponse(
+                catalog.Categories,
+                catalog.Departments,
+                Enum.GetValues<Urgency>().ToDictionary(u => u, catalog.WindowsFor))))
+            .WithSummary("Every category with its urgency, limits, skill and owner; the departments; the supervision windows per level.");
+
+        api.MapGet("/territory", Territory).WithSummary("The city's summary and its districts.");
+        api.MapGet("/territory/areas/{areaId}", async (string areaId, ITerritory territory) =>
+            {
+                var area = await territory.Calls.Idempotent(() => territory.Grain.GetArea(areaId)) ?? throw new NotFoundException("area", areaId);
+                return TypedResults.Ok(new AreaResponse(area, await territory.Calls.Idempotent(() => territory.Grain.GetChildren(areaId))));
+            })
+            .WithSummary("An area (district, street, community) with its boundary and the ids directly below it.");
+        api.MapGet("/territory/grids/{gridId}", async (string gridId, ITerritory territory) =>
+            {
+                var grid = await territory.Calls.Idempotent(() => territory.Grain.GetGrid(gridId)) ?? throw new NotFoundException("grid", gridId);
+                var path = await territory.Calls.Idempotent(() => territory.Grain.PathOfGrid(gridId)) ?? throw new NotFoundException("grid", gridId);
+                return TypedResults.Ok(new GridResponse(grid, path));
+            })
+            .WithSummary("A grid with its boundary, households and place in the tree.");
+        api.MapGet("/territory/buildings/{buildingId}", async (string buildingId, IGrainFactory grains, ClusterCalls calls) =>
+                TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IBuildingGrain>(buildingId).Get()) ?? throw new NotFoundException("building", buildingId)))
+            .WithSummary("A building: address, point, households and its grid.");
+        api.MapGet("/territory/locate", Locate)
+            .WithSummary("Which grid (or, outside every grid, which area) holds a point.");
+        return app;
+    }
+
+    private static async Task<Ok<TerritoryResponse>> Territory(ITerritory territory)
+    {
+        var summary = await territory.Calls.Idempotent(() => territory.Grain.GetSummary());
+        var city = await territory.Calls.Idempotent(() => territory.Grain.GetArea(summary.CityId));
+        var districts = await territory.Calls.Idempotent(() => territory.Grain.GetChildren(summary.CityId));
+        return TypedResults.Ok(new TerritoryResponse(summary, city, districts));
+    }
+
+    private static async Task<Ok<TerritoryPath>> Locate(double? longitude, double? latitude, ITerritory territory)
+    {
+        if (longitude is not { } lon || double.IsNaN(lon) || lon is < -180 or > 180)
+        {
+            throw new ValidationFailedException("longitude", "Give a longitude between -180 and 180.");
+        }
+
+        if (latitude is not { } lat || double.IsNaN(lat) || lat is < -90 or > 90)
+        {
+            throw new ValidationFailedException("latitude", "Give a latitude between -90 and 90.");
+        }
+
+        return TypedResults.Ok(await territory.Calls.Idempotent(() => territory.Grain.Locate(lon, lat)));
+    }
+}
+
+/// <summary>The city's territory grain and the way to call it, as one parameter.</summary>
+public interface ITerritory
+{
+    ITerritoryGrain Grain { get; }
+
+    ClusterCalls Calls { get; }
+}
+
+internal sealed class CityTerritory(IGrainFactory grains, ClusterCalls calls, IOptions<DispatchOptions> options) : ITerritory
+{
+    public ITerritoryGrain Grain { get; } = grains.GetGrain<ITerritoryGrain>(options.Value.CityId);
+
+    public ClusterCalls Calls => calls;
+}

@@ -1,0 +1,203 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Dispatch.Gateway.Apis;
+using Dispatch.Gateway.Cluster;
+using Dispatch.Gateway.Feed;
+using Dispatch.Gateway.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+using ApiKeyOptions = Dispatch.Gateway.Security.ApiKeyOptions;
+using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
+
+namespace Dispatch.Gateway;
+
+/// <summary>Bound from <c>Gateway</c>: limits of the front door.</summary>
+public sealed class FrontDoorOptions
+{
+    /// <summary>Largest request body accepted. Default: 64 KiB (a report is a few hundred bytes).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+}
+
+/// <summary>Per API key: a token bucket that refills <see cref="PermitsPerSecond"/> up to <see cref="Burst"/>.</summary>
+public sealed class RateLimitOptions
+{
+    public int PermitsPerSecond { get; set; } = 200;
+
+    public int Burst { get; set; } = 400;
+}
+
+/// <summary>The gateway's services and pipeline: keys and roles, problem+json, limits, resilience, the API and its page.</summary>
+public static class FrontDoor
+{
+    public const string RateLimitPolicy = "per-key";
+
+    public static IHostApplicationBuilder AddDispatchFrontDoor(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<ApiKeyOptions>()
+            .Bind(configuration.GetSection(ApiKeyOptions.Section))
+            .Validate(o => o.Problems().Count == 0, "Gateway:ApiKeys has entries without a key, with an unknown role, or a worker key without a WorkerId.")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
+            var generate = options.ApiKeys.Count == 0 && options.GenerateDevelopmentKeys;
+            return new ApiKeyRegistry(generate ? ApiKeyOptions.DevelopmentKeys("W000001") : options.ApiKeys, generate);
+        });
+        services.AddAuthentication(ApiKeyHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Read, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Report, p => p.RequireRole(Roles.Hotline, Roles.Worker, Roles.Operator, Roles.Admin))
+            .AddPolicy(Policies.Work, p => p.RequireRole(Roles.Worker, Roles.Operator, Roles.Admin))
+            .AddPolicy(Policies.Desk, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin))
+            .AddPolicy(Policies.Supervise, p => p.RequireRole(Roles.Operator, Roles.Admin))
+            // The hotline makes the follow-up call (回访) and records the resident's rating.
+            .AddPolicy(Policies.Rate, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin));
+
+        services.AddOptions<FrontDoorOptions>().Bind(configuration.GetSection("Gateway"))
+            .Validate(o => o.MaxRequestBodyBytes > 0 && o.RateLimit.PermitsPerSecond > 0 && o.RateLimit.Burst > 0,
+                "Gateway:MaxRequestBodyBytes, Gateway:RateLimit:PermitsPerSecond and Gateway:RateLimit:Burst must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<FrontDoorOptions>>((kestrel, limits) =>
+            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(RateLimitPolicy, context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptions<FrontDoorOptions>>().Value.RateLimit;
+                var partition = context.User.Identity?.Name ?? $"anonymous:{context.Connection.RemoteIpAddress}";
+                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.Burst,
+                    TokensPerPeriod = limits.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var http = rejected.HttpContext;
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests.", Detail = "This API key has used up its request rate; slow down and retry after the Retry-After interval." },
+                });
+            };
+        });
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemMapping>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Unreadable bodies reach ProblemMapping, which names the offending JSON path.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        ClusterCalls.Register(services, configuration);
+        services.AddSingleton<ITerritory, CityTerritory>();
+        services.AddSingleton<TransitionHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransitionHub>());
+        services.AddHealthChecks().AddCheck<ClusterHealth>("cluster", tags: ["ready"]);
+
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "Dispatch",
+                Version = "v1",
+                Description = "Grid-based incident dispatch: reports, the register, case actions, desks, statistics, the catalog, the territory and the live feed. Every call needs an X-Api-Key header.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiKeyHandler.SchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyHandler.Header,
+                Description = "An API key of role hotline, worker, operator or admin.",
+            };
+            document.Security ??= [];
+            document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyHandler.SchemeName, document)] = [] });
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+
+    public static WebApplication UseDispatchFrontDoor(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(RefuseOversizedBodies);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        // /alive: the process answers. /health: the cluster answers and the map is loaded (ready for reports).
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
+
+        var api = app.MapGroup("").RequireRateLimiting(RateLimitPolicy);
+        api.MapIncidentsApi();
+        api.MapDesksApi();
+        api.MapWorkersApi();
+        api.MapReferenceApi();
+        api.MapFeedApi();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api", page => page
+            .WithTitle("Dispatch API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .AddPreferredSecuritySchemes(ApiKeyHandler.SchemeName));
+        return app;
+    }
+
+    /// <summary>
+    /// Refuses a declared oversized body before anything reads it. Kestrel's own limit (set from the
+    /// same option) also stops bodies that do not declare their length.
+    /// </summary>
+    private static Task RefuseOversizedBodies(HttpContext context, Func<Task> next)
+    {
+        var max = context.RequestServices.GetRequiredService<IOptions<FrontDoorOptions>>().Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > max)
+        {
+            throw new BadHttpRequestException($"The request body is {context.Request.ContentLength} bytes; at most {max} are accepted.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max;
+        }
+
+        return next();
+    }
+
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString().ToLowerInvariant(),
+                description = e.Value.Description,
+                data = e.Value.Data,
+            }),
+        }, json);
+    }
+}

@@ -1,0 +1,156 @@
+using Dispatch.Territory;
+
+namespace Dispatch.Incidents;
+
+/// <summary>One line of the incident register (台账): what lists and filters need, without the timeline.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.IncidentSummary")]
+public sealed record IncidentSummary
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required IncidentStatus Status { get; init; }
+    [Id(2)] public required string Category { get; init; }
+    [Id(3)] public required Channel Channel { get; init; }
+    [Id(4)] public required TerritoryPath Path { get; init; }
+    [Id(5)] public string? BuildingId { get; init; }
+    [Id(6)] public required DeskRef Tracker { get; init; }
+    [Id(7)] public Assignee? Assignee { get; init; }
+    [Id(8)] public required DateTimeOffset ReportedAt { get; init; }
+    [Id(9)] public DateTimeOffset? AcceptDue { get; init; }
+    [Id(10)] public DateTimeOffset? ResolveDue { get; init; }
+    /// <summary>The highest desk the clock has escalated the case to, if any.</summary>
+    [Id(11)] public DeskRef? EscalatedTo { get; init; }
+    [Id(12)] public DateTimeOffset? ClosedAt { get; init; }
+    [Id(13)] public int? Rating { get; init; }
+    [Id(14)] public int ReworkCount { get; init; }
+    [Id(15)] public required int Version { get; init; }
+    [Id(16)] public required DateTimeOffset UpdatedAt { get; init; }
+    [Id(17)] public required string Description { get; init; }
+
+    /// <summary>The description as a list shows it.</summary>
+    public const int DescriptionShown = 120;
+
+    /// <summary>Still waiting for a result after its resolve deadline, or escalated and still unresolved.</summary>
+    public bool IsOverdue(DateTimeOffset now) =>
+        Status.IsAwaitingResult() && ((ResolveDue is { } due && due <= now) || EscalatedTo is not null);
+
+    public static IncidentSummary Of(IncidentView view) => new()
+    {
+        Id = view.Id,
+        Status = view.Status,
+        Category = view.Category,
+        Channel = view.Channel,
+        Path = view.Placement.Path,
+        BuildingId = view.Placement.BuildingId,
+        Tracker = view.Tracker,
+        Assignee = view.Assignee,
+        ReportedAt = view.ReportedAt,
+        AcceptDue = view.AcceptDue,
+        ResolveDue = view.ResolveDue,
+        EscalatedTo = view.Escalations.Count == 0 ? null : view.Escalations[^1].Desk,
+        ClosedAt = view.ClosedAt,
+        Rating = view.Rating,
+        ReworkCount = view.ReworkCount,
+        Version = view.Version,
+        UpdatedAt = view.Timeline.Count == 0 ? view.ReportedAt : view.Timeline[^1].At,
+        Description = view.Description.Length <= DescriptionShown ? view.Description : view.Description[..DescriptionShown] + "…",
+    };
+}
+
+/// <summary>A filter over the register. Every criterion given must hold; area criteria match the case's place.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.IncidentQuery")]
+public sealed record IncidentQuery
+{
+    [Id(0)] public IReadOnlyList<IncidentStatus> Statuses { get; init; } = [];
+    [Id(1)] public string? GridId { get; init; }
+    [Id(2)] public string? CommunityId { get; init; }
+    [Id(3)] public string? StreetId { get; init; }
+    [Id(4)] public string? DistrictId { get; init; }
+    [Id(5)] public string? Category { get; init; }
+    /// <summary>True: only overdue cases; false: only cases that are not overdue; null: both.</summary>
+    [Id(6)] public bool? Overdue { get; init; }
+    /// <summary>Reported at or after this instant.</summary>
+    [Id(7)] public required DateTimeOffset From { get; init; }
+    /// <summary>Reported before this instant.</summary>
+    [Id(8)] public required DateTimeOffset To { get; init; }
+    [Id(9)] public string? WorkerId { get; init; }
+    /// <summary>Continue after this case (newest first): its report time and id.</summary>
+    [Id(10)] public IncidentCursor? After { get; init; }
+    [Id(11)] public int Limit { get; init; } = 50;
+
+    public bool Matches(IncidentSummary s, DateTimeOffset now) =>
+        s.ReportedAt >= From && s.ReportedAt < To
+        && (After is null || After.Precedes(s))
+        && (Statuses.Count == 0 || Statuses.Contains(s.Status))
+        && (GridId is null || s.Path.GridId == GridId)
+        && (CommunityId is null || s.Path.CommunityId == CommunityId)
+        && (StreetId is null || s.Path.StreetId == StreetId)
+        && (DistrictId is null || s.Path.DistrictId == DistrictId)
+        && (Category is null || s.Category == Category)
+        && (WorkerId is null || s.Assignee?.WorkerId == WorkerId)
+        && (Overdue is not { } overdue || s.IsOverdue(now) == overdue);
+}
+
+/// <summary>A position in the register's order: newest report first, then case number descending.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.IncidentCursor")]
+public sealed record IncidentCursor(
+    [property: Id(0)] DateTimeOffset ReportedAt,
+    [property: Id(1)] string Id)
+{
+    /// <summary>Newest first, ties by case number descending.</summary>
+    public static readonly Comparison<IncidentSummary> NewestFirst = (a, b) =>
+    {
+        var byTime = b.ReportedAt.CompareTo(a.ReportedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id);
+    };
+
+    /// <summary>Whether <paramref name="s"/> comes after this position.</summary>
+    public bool Precedes(IncidentSummary s) =>
+        s.ReportedAt < ReportedAt || (s.ReportedAt == ReportedAt && string.CompareOrdinal(s.Id, Id) < 0);
+
+    public static IncidentCursor Of(IncidentSummary s) => new(s.ReportedAt, s.Id);
+}
+
+/// <summary>One page of the register, and where the next page starts (null on the last page).</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.IncidentPage")]
+public sealed record IncidentPage(
+    [property: Id(0)] IReadOnlyList<IncidentSummary> Items,
+    [property: Id(1)] IncidentCursor? Next);
+
+/// <summary>How the register is cut into grains: by the UTC day of the report, then by a hash of the case number.</summary>
+public static class IncidentRegister
+{
+    public const int Partitions = 16;
+
+    /// <summary>The longest time range one query may cover.</summary>
+    public static readonly TimeSpan MaxRange = TimeSpan.FromDays(92);
+
+    public const int MaxLimit = 200;
+
+    public static string KeyOf(string incidentId, DateTimeOffset reportedAt) =>
+        KeyOf(DateOnly.FromDateTime(reportedAt.UtcDateTime), StableHash.Partition(incidentId, Partitions));
+
+    public static string KeyOf(DateOnly day, int partition) =>
+        $"{day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)}-{partition:00}";
+}
+
+/// <summary>
+/// One part of the register: the summaries of the cases reported on one day whose case number
+/// hashes to this partition. Updated by the incidents after every change; the incident stays the
+/// record of truth.
+/// </summary>
+[Alias("Dispatch.IIncidentRegisterGrain")]
+public interface IIncidentRegisterGrain : IGrainWithStringKey
+{
+    /// <summary>Records a case's latest summary; older versions than the one held are ignored.</summary>
+    [Orleans.Concurrency.OneWay, Alias("Upsert")] Task Upsert(IncidentSummary summary);
+
+    /// <summary>The matches of this part, newest first, at most <see cref="IncidentQuery.Limit"/>.</summary>
+    [Alias("Query")] Task<IReadOnlyList<IncidentSummary>> Query(IncidentQuery query, DateTimeOffset now);
+}
+
+/// <summary>Answers register queries by walking the days of the range, newest first, over every partition.</summary>
+[Alias("Dispatch.IIncidentSearchGrain")]
+public interface IIncidentSearchGrain : IGrainWithIntegerKey
+{
+    [Alias("Search")] Task<IncidentPage> Search(IncidentQuery query);
+}
