@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dispatch.Gateway.Tests;
 
 /// <summary>The embedded gateway with a small demo city, its own silo ports and fixed test keys.</summary>
-public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Hotline = "test-hotline-key";
     public const string Operator = "test-operator-key";
@@ -52,15 +52,35 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
             settings[$"Gateway:ApiKeys:{i}:WorkerId"] = keys[i][3].Length == 0 ? null : keys[i][3];
         }
 
+        Configure(settings);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
         }
     }
 
+    /// <summary>Lets a derived factory change settings before the host starts.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
     public async Task InitializeAsync() => await Services.GetRequiredService<DemoCitySeeder>().Loaded;
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds (asynchronous delivery), for at most 30 s.</summary>
+    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            value = await read();
+        }
+
+        return value;
+    }
 
     public HttpClient ClientFor(string apiKey)
     {
