@@ -217,6 +217,6 @@ public static class Policies
     public const string Work = "work";
     public const string Supervise = "supervise";
     public const string Rate = "rate";
-    /// <summary>Operators, admins and the hotline: the register and the reference data a call-taker needs.</summary>
+    /// <summary>Operators, admins and the hotline: desks and statistics.</summary>
     public const string Desk = "desk";
 }
