@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Dispatch.Hosting;
@@ -12,6 +13,13 @@ public static class DispatchHostExtensions
     public static IHostApplicationBuilder AddDispatchSilo(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        configuration.AddDispatchStorageDefaults();
+        if (configuration.StorageOptions() is { IsPostgres: true, MigrateOnStart: true })
+        {
+            var connection = configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)!;
+            Persistence.SchemaMigrator.ApplyAsync(connection).GetAwaiter().GetResult();
+        }
+
         builder.UseOrleans(silo => silo
             .UseDispatchClustering(configuration)
             .AddDispatchDefaultProviders(configuration)
