@@ -56,6 +56,8 @@ public sealed class PostgresServer : IAsyncLifetime
         }
         finally
         {
+            // The server's log outlives the server, for a failed test to be explained.
+            File.Copy(Path.Combine(_folder, "log"), Path.Combine(Path.GetTempPath(), "dispatch-pg-last.log"), overwrite: true);
             Directory.Delete(_folder, recursive: true);
         }
     }
