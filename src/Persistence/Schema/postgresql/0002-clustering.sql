@@ -1,4 +1,4 @@
--- Cluster membership (Microsoft.Orleans.Clustering.AdoNet): one version row per deployment that
+-- Cluster membership (Microsoft.Orleans.Clustering.AdoNet 10.4): one version row per deployment that
 -- every membership change bumps, and one row per silo incarnation.
 CREATE TABLE OrleansMembershipVersionTable
 (
@@ -19,7 +19,6 @@ CREATE TABLE OrleansMembershipTable
     Status       integer        NOT NULL,
     ProxyPort    integer        NULL,
     SuspectTimes varchar(8000)  NULL,
-    MetadataJson text           NULL,
     StartTime    timestamptz(3) NOT NULL,
     IAmAliveTime timestamptz(3) NOT NULL,
     CONSTRAINT PK_OrleansMembershipTable PRIMARY KEY (DeploymentId, Address, Port, Generation),
@@ -29,13 +28,13 @@ CREATE TABLE OrleansMembershipTable
 -- Inserts a silo row and bumps the table version, both or neither; answers 1 or 0.
 CREATE FUNCTION dispatch_insert_member(
     deployment varchar, address_ varchar, port_ integer, generation_ integer, silo_name varchar, host_name varchar,
-    status_ integer, proxy_port integer, start_time timestamptz, i_am_alive timestamptz, metadata text, expected_version integer)
+    status_ integer, proxy_port integer, start_time timestamptz, i_am_alive timestamptz, expected_version integer)
 RETURNS TABLE (row_count integer) LANGUAGE plpgsql AS $$
 BEGIN
     BEGIN
         INSERT INTO OrleansMembershipTable
-            (DeploymentId, Address, Port, Generation, SiloName, HostName, Status, ProxyPort, MetadataJson, StartTime, IAmAliveTime)
-        VALUES (deployment, address_, port_, generation_, silo_name, host_name, status_, proxy_port, metadata, start_time, i_am_alive)
+            (DeploymentId, Address, Port, Generation, SiloName, HostName, Status, ProxyPort, StartTime, IAmAliveTime)
+        VALUES (deployment, address_, port_, generation_, silo_name, host_name, status_, proxy_port, start_time, i_am_alive)
         ON CONFLICT DO NOTHING;
         IF NOT FOUND THEN
             RETURN QUERY SELECT 0;
@@ -58,7 +57,7 @@ $$;
 -- Updates a silo row and bumps the table version, both or neither; answers 1 or 0.
 CREATE FUNCTION dispatch_update_member(
     deployment varchar, address_ varchar, port_ integer, generation_ integer, status_ integer,
-    suspect_times varchar, i_am_alive timestamptz, metadata text, expected_version integer)
+    suspect_times varchar, i_am_alive timestamptz, expected_version integer)
 RETURNS TABLE (row_count integer) LANGUAGE plpgsql AS $$
 BEGIN
     BEGIN
@@ -70,7 +69,7 @@ BEGIN
         END IF;
 
         UPDATE OrleansMembershipTable
-        SET Status = status_, SuspectTimes = suspect_times, MetadataJson = metadata, IAmAliveTime = i_am_alive
+        SET Status = status_, SuspectTimes = suspect_times, IAmAliveTime = i_am_alive
         WHERE DeploymentId = deployment AND Address = address_ AND Port = port_ AND Generation = generation_;
         IF NOT FOUND THEN
             RAISE EXCEPTION USING ERRCODE = 'serialization_failure';
@@ -91,23 +90,23 @@ INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
     SELECT count(*)::integer FROM inserted;'),
 ('InsertMembershipKey', '
     SELECT * FROM dispatch_insert_member(@DeploymentId, @Address, @Port, @Generation, @SiloName, @HostName,
-        @Status, @ProxyPort, @StartTime, @IAmAliveTime, @MetadataJson, @Version);'),
+        @Status, @ProxyPort, @StartTime, @IAmAliveTime, @Version);'),
 ('UpdateMembershipKey', '
     SELECT * FROM dispatch_update_member(@DeploymentId, @Address, @Port, @Generation, @Status,
-        @SuspectTimes, @IAmAliveTime, @MetadataJson, @Version);'),
+        @SuspectTimes, @IAmAliveTime, @Version);'),
 ('UpdateIAmAlivetimeKey', '
     UPDATE OrleansMembershipTable SET IAmAliveTime = @IAmAliveTime
     WHERE DeploymentId = @DeploymentId AND Address = @Address AND Port = @Port AND Generation = @Generation;'),
 ('MembershipReadRowKey', '
     SELECT v.DeploymentId, m.Address, m.Port, m.Generation, m.SiloName, m.HostName, m.Status, m.ProxyPort,
-           m.SuspectTimes, m.MetadataJson, m.StartTime, m.IAmAliveTime, v.Version
+           m.SuspectTimes, m.StartTime, m.IAmAliveTime, v.Version
     FROM OrleansMembershipVersionTable v
     LEFT JOIN OrleansMembershipTable m ON m.DeploymentId = v.DeploymentId
         AND m.Address = @Address AND m.Port = @Port AND m.Generation = @Generation
     WHERE v.DeploymentId = @DeploymentId;'),
 ('MembershipReadAllKey', '
     SELECT v.DeploymentId, m.Address, m.Port, m.Generation, m.SiloName, m.HostName, m.Status, m.ProxyPort,
-           m.SuspectTimes, m.MetadataJson, m.StartTime, m.IAmAliveTime, v.Version
+           m.SuspectTimes, m.StartTime, m.IAmAliveTime, v.Version
     FROM OrleansMembershipVersionTable v
     LEFT JOIN OrleansMembershipTable m ON m.DeploymentId = v.DeploymentId
     WHERE v.DeploymentId = @DeploymentId;'),
