@@ -48,16 +48,7 @@ public static class IncidentQueryReader
 
         var to = Time(query, "to") ?? now + ClockSlack;
         var from = Time(query, "from") ?? to - DefaultRange;
-        if (to <= from)
-        {
-            throw new ValidationFailedException("to", "'to' must be later than 'from'.");
-        }
-
-        if (to - from > IncidentRegister.MaxRange)
-        {
-            throw new ValidationFailedException("from", $"A search covers at most {IncidentRegister.MaxRange.TotalDays} days.");
-        }
-
+        // The order and span of the range are checked once, by the search grain.
         var limit = 50;
         if (Single(query, "limit") is { } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > IncidentRegister.MaxLimit))
