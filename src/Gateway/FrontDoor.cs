@@ -149,7 +149,13 @@ public static class FrontDoor
 
         // /alive: the process answers. /health: the cluster answers and the map is loaded (ready for reports).
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
-        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = WriteHealth,
+            // A cluster without a map cannot take reports: not ready.
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+        });
 
         var api = app.MapGroup("").RequireRateLimiting(RateLimitPolicy);
         api.MapIncidentsApi();

@@ -8,12 +8,14 @@ namespace Dispatch.Gateway.Tests;
 
 public sealed class ClusterCallsTests
 {
-    private static ClusterCalls Calls(TimeSpan? timeout = null)
+    private static ClusterCalls Calls(TimeSpan? timeout = null, TimeSpan? total = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Gateway:Cluster:RetryDelay"] = "00:00:00.001",
-            ["Gateway:Cluster:AttemptTimeout"] = (timeout ?? TimeSpan.FromSeconds(10)).ToString(),
+            ["Gateway:Cluster:MaxRetryDelay"] = "00:00:00.010",
+            ["Gateway:Cluster:AttemptTimeout"] = (timeout ?? TimeSpan.FromMilliseconds(200)).ToString(),
+            ["Gateway:Cluster:TotalTimeout"] = (total ?? TimeSpan.FromSeconds(10)).ToString(),
         }).Build();
         var services = new ServiceCollection();
         ClusterCalls.Register(services, configuration);
@@ -31,11 +33,34 @@ public sealed class ClusterCallsTests
     }
 
     [Fact]
-    public async Task A_call_that_must_not_run_twice_is_not_retried()
+    public async Task A_call_that_must_not_run_twice_is_not_retried_when_a_grain_may_have_run_it()
     {
         var attempts = 0;
         await Assert.ThrowsAsync<SiloUnavailableException>(() => Calls().Once<int>(() => { attempts++; throw new SiloUnavailableException("silo died"); }));
         Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_call_that_must_not_run_twice_is_retried_when_it_never_left_the_gateway()
+    {
+        var attempts = 0;
+        var result = await Calls().Once(() => ++attempts < 3
+            ? throw new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to S127.0.0.1:11112")
+            : Task.FromResult(7));
+
+        Assert.Equal(7, result);
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
+    public async Task Retries_stop_when_the_total_timeout_runs_out_and_the_failure_is_transient()
+    {
+        var attempts = 0;
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => Calls(total: TimeSpan.FromMilliseconds(300))
+            .Idempotent<int>(() => { attempts++; throw new SiloUnavailableException("no silo"); }));
+
+        Assert.True(ClusterCalls.IsTransient(failure), failure.GetType().Name);
+        Assert.True(attempts > 1, $"{attempts} attempts");
     }
 
     [Fact]

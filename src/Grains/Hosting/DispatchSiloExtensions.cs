@@ -19,20 +19,7 @@ public static class DispatchSiloExtensions
     public static ISiloBuilder AddDispatch(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
-        services.AddOptions<DispatchOptions>()
-            .Bind(configuration.GetSection(DispatchOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => o.RedriveAfter > TimeSpan.Zero && o.RedriveSweepInterval > TimeSpan.Zero,
-                "Dispatch:RedriveAfter and Dispatch:RedriveSweepInterval must be positive.")
-            .ValidateOnStart();
-
-        // Tests put a fake clock in first; everyone else gets the system's.
-        services.TryAddSingleton(DispatchTime.System);
-        services.TryAddSingleton(sp =>
-        {
-            var path = sp.GetRequiredService<IOptions<DispatchOptions>>().Value.CatalogPath;
-            return string.IsNullOrWhiteSpace(path) ? CategoryCatalog.Default : CategoryCatalog.LoadFile(path);
-        });
+        services.AddDispatchCore(configuration);
 
         // Grain state is written with Orleans' own version-tolerant serializer: every state type has
         // [GenerateSerializer], [Id] and [Alias], so renaming a class never breaks stored rows.
@@ -48,6 +35,29 @@ public static class DispatchSiloExtensions
         });
 
         return silo;
+    }
+
+    /// <summary>
+    /// What silos and clients both read: the <c>Dispatch</c> options, the domain clock and the category catalog.
+    /// </summary>
+    public static IServiceCollection AddDispatchCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DispatchOptions>()
+            .Bind(configuration.GetSection(DispatchOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.RedriveAfter > TimeSpan.Zero && o.RedriveSweepInterval > TimeSpan.Zero,
+                "Dispatch:RedriveAfter and Dispatch:RedriveSweepInterval must be positive.")
+            .ValidateOnStart();
+
+        // Tests put a fake clock in first; everyone else gets the system's.
+        services.TryAddSingleton(DispatchTime.System);
+        services.TryAddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<DispatchOptions>>().Value.CatalogPath;
+            return string.IsNullOrWhiteSpace(path) ? CategoryCatalog.Default : CategoryCatalog.LoadFile(path);
+        });
+
+        return services;
     }
 
     /// <summary>

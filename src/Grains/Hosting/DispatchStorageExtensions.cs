@@ -23,9 +23,9 @@ public static class DispatchStorageExtensions
     /// With <c>Dispatch:Storage:Provider=postgres</c>, points Orleans' own provider sections
     /// (clustering, default grain storage, reminders) at the ADO.NET providers on
     /// <c>ConnectionStrings:Dispatch</c>, so one connection string wires a silo. Keys already set
-    /// under <c>Orleans:</c> win.
+    /// under <c>Orleans:</c> win. A client (<paramref name="client"/>) only needs clustering, to find the silos.
     /// </summary>
-    public static IConfigurationBuilder AddDispatchStorageDefaults(this IConfigurationManager configuration)
+    public static IConfigurationBuilder AddDispatchStorageDefaults(this IConfigurationManager configuration, bool client = false)
     {
         var options = configuration.GetSection(DispatchStorageOptions.Section).Get<DispatchStorageOptions>() ?? new();
         if (!options.IsPostgres)
@@ -36,7 +36,8 @@ public static class DispatchStorageExtensions
         var connection = configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)
             ?? throw new InvalidOperationException("Dispatch:Storage:Provider is postgres but ConnectionStrings:Dispatch is not set.");
         var defaults = new Dictionary<string, string?>();
-        foreach (var section in new[] { "Orleans:Clustering", "Orleans:GrainStorage:Default", "Orleans:Reminders" })
+        string[] sections = client ? ["Orleans:Clustering"] : ["Orleans:Clustering", "Orleans:GrainStorage:Default", "Orleans:Reminders"];
+        foreach (var section in sections)
         {
             if (configuration.GetSection(section).Exists())
             {
