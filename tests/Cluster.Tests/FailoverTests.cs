@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dispatch.Territory;
+using Dispatch.Workforce;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Dispatch.Cluster.Tests;
+
+/// <summary>
+/// Three silo processes and the gateway on PostgreSQL; reports flow at a steady rate while one silo
+/// is killed with SIGKILL. Every acknowledged report must be stored, reach a worker, and have its
+/// deadline escalate — measured across real processes, so the clocks here are real too (the
+/// resolve limit is shortened to seconds through a catalog file instead).
+/// </summary>
+public sealed partial class FailoverTests(ITestOutputHelper output)
+{
+    private const string HotlineKey = "failover-hotline-key";
+    private const string AdminKey = "failover-admin-key";
+    private const string Category = "sanitation";
+
+    private static readonly TimeSpan ResolveWithin = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan FlowFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(100);
+
+    private static readonly DemoCityOptions City = new()
+    {
+        Enabled = true,
+        Districts = 1,
+        StreetsPerDistrict = 2,
+        CommunitiesPerStreet = 2,
+        GridsPerCommunity = 5,
+        // One building per report: a second report on the same building and category is merged, not dispatched.
+        BuildingsPerGrid = 16,
+        WorkersPerGrid = 3,
+    };
+
+    [Fact]
+    public async Task Killing_a_silo_loses_no_acknowledged_report_and_no_deadline()
+    {
+        var catalog = WriteCatalog();
+        await using var cluster = await LocalCluster.StartAsync(Settings(catalog), readyWithin: TimeSpan.FromMinutes(4));
+        try
+        {
+            using var http = new HttpClient { BaseAddress = cluster.Http, Timeout = TimeSpan.FromSeconds(60) };
+            await PutGridWorkersOnDuty(http);
+
+            var (acknowledged, refusals) = await ReportWhileKilling(http, cluster);
+            output.WriteLine($"reports acknowledged: {acknowledged.Count}; refused: {Describe(refusals)}");
+            Assert.True(acknowledged.Count >= FlowFor / ReportEvery * 0.9, $"only {acknowledged.Count} reports were acknowledged");
+            // The two silos left can take every report: a 503 is only right while no silo is reachable.
+            Assert.Empty(refusals);
+
+            var stored = await StoredIncidents(cluster.ConnectionString, acknowledged.Keys);
+            var dispatched = await WaitFor(http, acknowledged.Keys, c => c.Assignee is not null, TimeSpan.FromMinutes(2));
+            var lost = acknowledged.Keys.Where(id => !stored.Contains(id) || !dispatched.ContainsKey(id)).ToList();
+            output.WriteLine($"lost reports: {lost.Count} (not stored: {acknowledged.Count - stored.Count}, never reached a worker: {acknowledged.Count - dispatched.Count})");
+            Console.WriteLine($"[failover] acknowledged {acknowledged.Count}, lost {lost.Count}");
+            Assert.Empty(lost);
+
+            // Every resolve deadline passes during or after the kill (reports ran from 10 s before it).
+            var escalated = await WaitFor(http, acknowledged.Keys, c => c.EscalatedAt is not null, TimeSpan.FromMinutes(4));
+            var lateness = escalated.Values.Select(c => (c.EscalatedAt!.Value - c.ResolveDue).TotalSeconds).Order().ToList();
+            output.WriteLine($"deadlines escalated: {escalated.Count}/{acknowledged.Count}; lateness s p50 {Percentile(lateness, 0.5):F1}, p99 {Percentile(lateness, 0.99):F1}, max {lateness.LastOrDefault():F1}");
+            Console.WriteLine($"[failover] escalated {escalated.Count}/{acknowledged.Count}, lateness max {lateness.LastOrDefault():F1} s");
+            Assert.Equal(acknowledged.Count, escalated.Count);
+            Assert.All(escalated.Values, c => Assert.True(c.EscalatedAt >= c.ResolveDue, $"{c.Id} escalated at {c.EscalatedAt:O}, before its deadline {c.ResolveDue:O}"));
+        }
+        catch
+        {
+            output.WriteLine(cluster.Output);
+            output.WriteLine(cluster.Logs(80));
+            throw;
+        }
+    }
+
+    private static Dictionary<string, string> Settings(string catalog)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Dispatch__CatalogPath"] = catalog,
+            ["Dispatch__DemoCity__Districts"] = City.Districts.ToString(),
+            ["Dispatch__DemoCity__StreetsPerDistrict"] = City.StreetsPerDistrict.ToString(),
+            ["Dispatch__DemoCity__CommunitiesPerStreet"] = City.CommunitiesPerStreet.ToString(),
+            ["Dispatch__DemoCity__GridsPerCommunity"] = City.GridsPerCommunity.ToString(),
+            ["Dispatch__DemoCity__BuildingsPerGrid"] = City.BuildingsPerGrid.ToString(),
+            ["Dispatch__DemoCity__WorkersPerGrid"] = City.WorkersPerGrid.ToString(),
+            ["Gateway__ApiKeys__0__Key"] = HotlineKey,
+            ["Gateway__ApiKeys__0__Name"] = "failover-hotline",
+            ["Gateway__ApiKeys__0__Role"] = "hotline",
+            ["Gateway__ApiKeys__1__Key"] = AdminKey,
+            ["Gateway__ApiKeys__1__Name"] = "failover-admin",
+            ["Gateway__ApiKeys__1__Role"] = "admin",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        return settings;
+    }
+
+    /// <summary>The shipped catalog with the test category's resolve limit cut to seconds.</summary>
+    private static string WriteCatalog()
+    {
+        var shipped = File.ReadAllText(Path.Combine(LocalCluster.RepositoryRoot, "src", "Grains.Interfaces", "Catalog", "catalog.json"));
+        var line = SanitationResolveWithin().Match(shipped);
+        Assert.True(line.Success, "the shipped catalog's sanitation line changed; update the test");
+        var text = shipped.Replace(line.Value, $"{line.Groups[1].Value}\"{ResolveWithin:hh\\:mm\\:ss}\"");
+        var path = Path.Combine(Path.GetTempPath(), $"dispatch-failover-catalog-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>The generated city leaves some grid workers off duty; every grid needs one for every report to reach a worker.</summary>
+    private static async Task PutGridWorkersOnDuty(HttpClient http)
+    {
+        foreach (var worker in new DemoCityGenerator(City).Workers().Where(w => w.Role == WorkerRole.GridWorker))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/workers/{worker.Id}/duty") { Content = JsonContent.Create(new { onDuty = true }) };
+            request.Headers.Add("X-Api-Key", AdminKey);
+            (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Reports at a steady rate, not waiting for answers, and kills silo 2 partway.</summary>
+    private async Task<(ConcurrentDictionary<string, bool> Acknowledged, ConcurrentBag<string> Refusals)> ReportWhileKilling(HttpClient http, LocalCluster cluster)
+    {
+        var buildings = new DemoCityGenerator(City).Buildings().Select(b => b.Id).ToArray();
+        Assert.True(buildings.Length >= FlowFor / ReportEvery, "every report needs a building of its own");
+        var acknowledged = new ConcurrentDictionary<string, bool>();
+        var refusals = new ConcurrentBag<string>();
+        var inFlight = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var killed = false;
+        for (var n = 0; clock.Elapsed < FlowFor; n++)
+        {
+            if (!killed && clock.Elapsed >= KillAfter)
+            {
+                await cluster.KillSiloAsync(2);
+                output.WriteLine($"silo 2 killed at {clock.Elapsed.TotalSeconds:F1} s, after {n} reports");
+                killed = true;
+            }
+
+            inFlight.Add(Report(http, buildings[n % buildings.Length], n, acknowledged, refusals));
+            var next = ReportEvery * (n + 1) - clock.Elapsed;
+            if (next > TimeSpan.Zero)
+            {
+                await Task.Delay(next);
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+        return (acknowledged, refusals);
+    }
+
+    private static async Task Report(HttpClient http, string building, int n, ConcurrentDictionary<string, bool> acknowledged, ConcurrentBag<string> refusals)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/incidents")
+        {
+            Content = JsonContent.Create(new
+            {
+                category = Category,
+                description = $"Failover report {n}: rubbish at the gate",
+                reporter = new { name = "Resident Li", phone = $"139{n:D8}" },
+                channel = "Hotline",
+                location = new { buildingId = building },
+            }),
+        };
+        request.Headers.Add("X-Api-Key", HotlineKey);
+        try
+        {
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                acknowledged[body.RootElement.GetProperty("id").GetString()!] = true;
+            }
+            else
+            {
+                refusals.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+        catch (Exception ex)
+        {
+            refusals.Add(ex.GetType().Name);
+        }
+    }
+
+    private static async Task<HashSet<string>> StoredIncidents(string connectionString, ICollection<string> ids)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT grainidextensionstring FROM orleansstorage WHERE graintypestring = 'incident' AND grainidextensionstring = ANY(@ids)", connection);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        var stored = new HashSet<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            stored.Add(reader.GetString(0));
+        }
+
+        return stored;
+    }
+
+    /// <summary>Reads every case until each meets <paramref name="condition"/> or the time is up; returns those that did.</summary>
+    private static async Task<Dictionary<string, CaseSeen>> WaitFor(HttpClient http, ICollection<string> ids, Func<CaseSeen, bool> condition, TimeSpan within)
+    {
+        var met = new Dictionary<string, CaseSeen>();
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            foreach (var id in ids.Where(id => !met.ContainsKey(id)))
+            {
+                if (await Read(http, id) is { } seen && condition(seen))
+                {
+                    met[id] = seen;
+                }
+            }
+
+            if (met.Count == ids.Count || DateTime.UtcNow > deadline)
+            {
+                return met;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private static async Task<CaseSeen?> Read(HttpClient http, string id)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/incidents/{id}");
+        request.Headers.Add("X-Api-Key", AdminKey);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        DateTimeOffset? escalatedAt = null;
+        foreach (var entry in root.GetProperty("timeline").EnumerateArray())
+        {
+            if (entry.GetProperty("action").GetString() == "Escalate")
+            {
+                escalatedAt ??= entry.GetProperty("at").GetDateTimeOffset();
+            }
+        }
+
+        return new CaseSeen(
+            id,
+            root.TryGetProperty("assignee", out var assignee) && assignee.ValueKind == JsonValueKind.Object ? assignee.GetProperty("workerId").GetString() : null,
+            root.GetProperty("resolveDue").GetDateTimeOffset(),
+            escalatedAt);
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static string Describe(IEnumerable<string> refusals) =>
+        string.Join("; ", refusals.GroupBy(r => r.Length > 120 ? r[..120] : r).Select(g => $"{g.Count()} × {g.Key}")) is { Length: > 0 } text ? text : "none";
+
+    [GeneratedRegex("(\"code\": \"sanitation\".*?\"resolveWithin\": )\"[^\"]+\"", RegexOptions.Singleline)]
+    private static partial Regex SanitationResolveWithin();
+
+    private sealed record CaseSeen(string Id, string? Assignee, DateTimeOffset ResolveDue, DateTimeOffset? EscalatedAt);
+}

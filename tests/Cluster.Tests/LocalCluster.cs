@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Dispatch.Cluster.Tests;
+
+/// <summary>
+/// Runs <c>scripts/cluster up</c> — a throwaway PostgreSQL, three silo processes and the gateway as an
+/// Orleans client, all on free loopback ports — from the binaries this test run built, and stops it
+/// with <c>scripts/cluster down</c>.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly Process _script;
+    private readonly StringBuilder _output = new();
+    private readonly Dictionary<string, string> _environment;
+
+    private LocalCluster(Process script, Dictionary<string, string> environment, int httpPort, int postgresPort, string folder)
+    {
+        _script = script;
+        _environment = environment;
+        Http = new Uri($"http://127.0.0.1:{httpPort}");
+        ConnectionString = $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Database=dispatch";
+        Folder = folder;
+        script.OutputDataReceived += (_, e) => Append(e.Data);
+        script.ErrorDataReceived += (_, e) => Append(e.Data);
+        script.BeginOutputReadLine();
+        script.BeginErrorReadLine();
+    }
+
+    public Uri Http { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Where the script keeps its pids and the processes' logs.</summary>
+    public string Folder { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"dispatch-cluster-{Guid.NewGuid():N}");
+        var httpPort = FreePort();
+        var postgresPort = FreePort();
+        var environment = new Dictionary<string, string>(settings)
+        {
+            ["DISPATCH_CLUSTER_DIR"] = folder,
+            ["DISPATCH_NO_BUILD"] = "1",
+            ["DISPATCH_CONFIGURATION"] = BuildConfiguration,
+            ["DISPATCH_PG_PORT"] = postgresPort.ToString(),
+            ["DISPATCH_HTTP_PORT"] = httpPort.ToString(),
+            ["DISPATCH_SILO_PORT"] = FreePortRange(3).ToString(),
+            ["DISPATCH_GATEWAY_PORT"] = FreePortRange(3).ToString(),
+            ["Orleans__ClusterId"] = $"test-{Guid.NewGuid():N}",
+        };
+
+        var script = Process.Start(Script("up", environment))!;
+        var cluster = new LocalCluster(script, environment, httpPort, postgresPort, folder);
+        var ready = Path.Combine(folder, "ready");
+        var deadline = DateTime.UtcNow + readyWithin;
+        while (!File.Exists(ready))
+        {
+            if (script.HasExited || DateTime.UtcNow > deadline)
+            {
+                var output = cluster.Output + cluster.Logs();
+                await cluster.DisposeAsync();
+                throw new InvalidOperationException($"The cluster did not become ready:\n{output}");
+            }
+
+            await Task.Delay(250);
+        }
+
+        return cluster;
+    }
+
+    /// <summary>SIGKILL, not a graceful stop: the silo gets no chance to hand anything over.</summary>
+    public async Task KillSiloAsync(int silo)
+    {
+        using var kill = Process.Start(Script($"kill-silo {silo}", _environment))!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>The tail of every process's log, for a failed test to be explained.</summary>
+    public string Logs(int lines = 40)
+    {
+        var text = new StringBuilder();
+        foreach (var log in Directory.Exists(Folder) ? Directory.GetFiles(Folder, "*.log") : [])
+        {
+            text.AppendLine($"--- {Path.GetFileName(log)}");
+            foreach (var line in File.ReadLines(log).TakeLast(lines))
+            {
+                text.AppendLine(line);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var down = Process.Start(Script("down", _environment))!)
+        {
+            await down.WaitForExitAsync();
+        }
+
+        if (!_script.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            _script.Kill(entireProcessTree: true);
+        }
+
+        _script.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static ProcessStartInfo Script(string arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("bash", $"{Path.Combine(RepositoryRoot, "scripts", "cluster")} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>The configuration this test assembly was built in (…/bin/{Configuration}/net10.0/).</summary>
+    private static string BuildConfiguration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Dispatch.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Dispatch.sln not found above the test assembly.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
+    private static int FreePortRange(int count)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var first = Random.Shared.Next(20_000, 40_000);
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var p = first; p < first + count; p++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, p);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return first;
+            }
+            catch (SocketException)
+            {
+            }
+            finally
+            {
+                listeners.ForEach(l => l.Stop());
+            }
+        }
+
+        throw new InvalidOperationException("No free port range found.");
+    }
+}
