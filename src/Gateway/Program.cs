@@ -2,11 +2,18 @@ using Dispatch.Gateway;
 using Dispatch.Gateway.Security;
 using Dispatch.Hosting;
 
+// `--in-memory`: a throwaway run that keeps nothing (the default keeps grain state in SQLite).
+var inMemory = args.Contains("--in-memory");
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = args,
+    Args = [.. args.Where(a => a != "--in-memory")],
     ContentRootPath = AppContext.BaseDirectory,
 });
+
+if (inMemory)
+{
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Dispatch:Storage:Provider"] = "memory" });
+}
 
 // Gateway:Mode — "embedded" (default): one process with a co-hosted silo and the generated demo
 // city; "client": an Orleans client of the silos of a cluster (see the README's cluster section).

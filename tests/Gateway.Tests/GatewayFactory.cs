@@ -31,6 +31,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             ["Orleans:Endpoints:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:Endpoints:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Dispatch:Storage:Provider"] = "memory",
             ["Dispatch:DemoCity:Enabled"] = "true",
             ["Dispatch:DemoCity:StreetsPerDistrict"] = "1",
             ["Dispatch:DemoCity:CommunitiesPerStreet"] = "2",

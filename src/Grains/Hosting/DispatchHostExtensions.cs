@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Dispatch.Hosting;
@@ -14,10 +15,21 @@ public static class DispatchHostExtensions
     {
         var configuration = builder.Configuration;
         configuration.AddDispatchStorageDefaults();
-        if (configuration.StorageOptions() is { IsPostgres: true, MigrateOnStart: true })
+        var storage = configuration.StorageOptions();
+        if (storage is { IsPostgres: true, MigrateOnStart: true })
         {
             var connection = configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)!;
             Persistence.SchemaMigrator.ApplyAsync(connection).GetAwaiter().GetResult();
+        }
+
+        if (storage.IsSqlite)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(storage.SqliteFile)!);
+            Persistence.SqliteSchema.ApplyAsync(storage.SqliteConnectionString).GetAwaiter().GetResult();
+
+            // The embedded silo's reminders live in memory: after a restart nothing would wake a
+            // desk whose deadlines are pending, so every desk is woken once at start-up.
+            builder.Services.AddHostedService<DeskWaker>();
         }
 
         builder.UseOrleans(silo => silo

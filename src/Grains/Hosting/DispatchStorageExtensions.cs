@@ -8,18 +8,32 @@ public sealed class DispatchStorageOptions
     public const string Section = "Dispatch:Storage";
     public const string ConnectionName = "Dispatch";
 
-    /// <summary><c>memory</c> (default: nothing to install, nothing kept) or <c>postgres</c>.</summary>
+    /// <summary>
+    /// <c>memory</c> (nothing to install, nothing kept), <c>sqlite</c> (grain state in a file under
+    /// <see cref="DataFolder"/>: the embedded gateway's default) or <c>postgres</c> (a cluster).
+    /// </summary>
     public string Provider { get; set; } = "memory";
+
+    /// <summary>Where the <c>sqlite</c> provider keeps <c>dispatch.db</c>. Default: the user's local data folder + <c>dispatch</c> (on Linux <c>~/.local/share/dispatch</c>).</summary>
+    public string DataFolder { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "dispatch");
 
     /// <summary>Apply the schema at start-up (postgres). Default: false; run <c>Dispatch.Silo migrate</c> instead.</summary>
     public bool MigrateOnStart { get; set; }
 
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
+
+    public bool IsSqlite => string.Equals(Provider, "sqlite", StringComparison.OrdinalIgnoreCase);
+
+    public string SqliteFile => Path.Combine(Path.GetFullPath(DataFolder), "dispatch.db");
+
+    public string SqliteConnectionString => $"Data Source={SqliteFile};Pooling=True;Default Timeout=30";
 }
 
 public static class DispatchStorageExtensions
 {
     /// <summary>
+    /// With <c>Dispatch:Storage:Provider=sqlite</c>, points Orleans' default grain storage at the
+    /// ADO.NET provider on the SQLite file (clustering stays on localhost, reminders in memory).
     /// With <c>Dispatch:Storage:Provider=postgres</c>, points Orleans' own provider sections
     /// (clustering, default grain storage, reminders) at the ADO.NET providers on
     /// <c>ConnectionStrings:Dispatch</c>, so one connection string wires a silo. Keys already set
@@ -27,7 +41,18 @@ public static class DispatchStorageExtensions
     /// </summary>
     public static IConfigurationBuilder AddDispatchStorageDefaults(this IConfigurationManager configuration, bool client = false)
     {
-        var options = configuration.GetSection(DispatchStorageOptions.Section).Get<DispatchStorageOptions>() ?? new();
+        var options = configuration.StorageOptions();
+        if (options.IsSqlite && !client && !configuration.GetSection("Orleans:GrainStorage:Default").Exists())
+        {
+            return configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
+                // Orleans' name for SQLite; in 10.4.2 it loads Microsoft.Data.Sqlite's factory.
+                ["Orleans:GrainStorage:Default:Invariant"] = "System.Data.SQLite",
+                ["Orleans:GrainStorage:Default:ConnectionString"] = options.SqliteConnectionString,
+            });
+        }
+
         if (!options.IsPostgres)
         {
             return configuration;

@@ -1,0 +1,129 @@
+using Dispatch.Persistence;
+using Microsoft.Data.Sqlite;
+
+namespace Dispatch.Tests.Storage;
+
+/// <summary>The embedded silo's SQLite script against the storage provider's contract, query by query.</summary>
+public sealed class SqliteSchemaTests : IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"dispatch-schema-{Guid.NewGuid():N}.db");
+
+    private string ConnectionString => $"Data Source={_file};Pooling=False";
+
+    [Fact]
+    public async Task The_script_applies_twice_and_keeps_rows()
+    {
+        await SqliteSchema.ApplyAsync(ConnectionString);
+        Assert.Equal(1L, await Write("grid", "G1", version: null, payload: [1]));
+        await SqliteSchema.ApplyAsync(ConnectionString);
+
+        await AssertStored("grid", "G1", [1], 1);
+    }
+
+    [Fact]
+    public async Task Writes_follow_the_expected_version_and_report_conflicts()
+    {
+        await SqliteSchema.ApplyAsync(ConnectionString);
+
+        Assert.Equal(1L, await Write("incident", "A", version: null, payload: [1]));
+        Assert.Equal(2L, await Write("incident", "A", version: 1, payload: [2]));
+        // A stale writer gets its own version back: the provider's signal for a conflict.
+        Assert.Equal(1L, await Write("incident", "A", version: 1, payload: [3]));
+        // A second first write finds the row and answers nothing.
+        Assert.Null(await Write("incident", "A", version: null, payload: [4]));
+        await AssertStored("incident", "A", [2], 2);
+
+        // The same key under another state name is another row.
+        Assert.Equal(1L, await Write("grid", "A", version: null, payload: [9]));
+        await AssertStored("incident", "A", [2], 2);
+    }
+
+    [Fact]
+    public async Task Clearing_empties_the_payload_and_moves_the_version()
+    {
+        await SqliteSchema.ApplyAsync(ConnectionString);
+        await Write("incident", "B", version: null, payload: [1]);
+
+        Assert.Equal(2L, await Run("ClearStorageKey", "incident", "B", version: 1, payload: null));
+        Assert.Equal(1L, await Run("ClearStorageKey", "incident", "B", version: 1, payload: null));
+        var (payload, version) = await Read("incident", "B");
+        Assert.Null(payload);
+        Assert.Equal(2L, version);
+    }
+
+    private async Task AssertStored(string state, string key, byte[] payload, long version)
+    {
+        var stored = await Read(state, key);
+        Assert.Equal(payload, stored.Payload);
+        Assert.Equal(version, stored.Version);
+    }
+
+    private Task<long?> Write(string state, string key, long? version, byte[] payload) => Run("WriteToStorageKey", state, key, version, payload);
+
+    private async Task<long?> Run(string queryKey, string state, string key, long? version, byte[]? payload)
+    {
+        await using var connection = await Open();
+        await using var command = Command(connection, await Query(connection, queryKey), state, key, version, payload);
+        await using var reader = await command.ExecuteReaderAsync();
+        long? answer = null;
+        do
+        {
+            while (await reader.ReadAsync())
+            {
+                Assert.Null(answer);
+                answer = reader.GetInt64(0);
+            }
+        }
+        while (await reader.NextResultAsync());
+
+        return answer;
+    }
+
+    private async Task<(byte[]? Payload, long Version)> Read(string state, string key)
+    {
+        await using var connection = await Open();
+        await using var command = Command(connection, await Query(connection, "ReadFromStorageKey"), state, key, version: null, payload: null);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var result = (reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1));
+        Assert.False(await reader.ReadAsync());
+        return result;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, string state, string key, long? version, byte[]? payload)
+    {
+        var command = new SqliteCommand(sql, connection);
+        command.Parameters.AddWithValue("@GrainIdHash", key.GetHashCode());
+        command.Parameters.AddWithValue("@GrainIdN0", 0L);
+        command.Parameters.AddWithValue("@GrainIdN1", 0L);
+        command.Parameters.AddWithValue("@GrainTypeHash", state.GetHashCode());
+        command.Parameters.AddWithValue("@GrainTypeString", state);
+        command.Parameters.AddWithValue("@GrainIdExtensionString", key);
+        command.Parameters.AddWithValue("@ServiceId", "test");
+        command.Parameters.AddWithValue("@GrainStateVersion", (object?)version ?? DBNull.Value);
+        command.Parameters.AddWithValue("@PayloadBinary", (object?)payload ?? DBNull.Value);
+        return command;
+    }
+
+    private static async Task<string> Query(SqliteConnection connection, string key)
+    {
+        await using var command = new SqliteCommand("SELECT QueryText FROM OrleansQuery WHERE QueryKey = @key", connection);
+        command.Parameters.AddWithValue("@key", key);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<SqliteConnection> Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public void Dispose()
+    {
+        foreach (var file in new[] { _file, _file + "-wal", _file + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}
