@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 using ApiKeyOptions = Dispatch.Gateway.Security.ApiKeyOptions;
 using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
@@ -108,6 +109,7 @@ public static class FrontDoor
         // Unreadable bodies reach ProblemMapping, which names the offending JSON path.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
+        services.ConfigureOpenTelemetryTracerProvider(traces => traces.AddAspNetCoreInstrumentation());
         ClusterCalls.Register(services, configuration);
         services.AddSingleton<ITerritory, CityTerritory>();
         services.AddSingleton<TransitionHub>();

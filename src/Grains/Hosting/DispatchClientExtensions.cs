@@ -27,6 +27,7 @@ public static class DispatchClientExtensions
 
             client.UseConnectionRetryFilter<WaitForCluster>();
         });
+        builder.AddDispatchTelemetry();
         return builder;
     }
 }

@@ -37,6 +37,7 @@ public static class DispatchHostExtensions
             .AddDispatchDefaultProviders(configuration)
             .AddDispatch(configuration));
         builder.Services.AddDemoCity(configuration);
+        builder.AddDispatchTelemetry();
         return builder;
     }
 }
