@@ -15,7 +15,7 @@ public sealed class DispatchStorageOptions
     public string Provider { get; set; } = "memory";
 
     /// <summary>Where the <c>sqlite</c> provider keeps <c>dispatch.db</c>. Default: the user's local data folder + <c>dispatch</c> (on Linux <c>~/.local/share/dispatch</c>).</summary>
-    public string DataFolder { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "dispatch");
+    public string DataFolder { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "dispatch");
 
     /// <summary>Apply the schema at start-up (postgres). Default: false; run <c>Dispatch.Silo migrate</c> instead.</summary>
     public bool MigrateOnStart { get; set; }
