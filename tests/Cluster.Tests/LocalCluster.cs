@@ -52,6 +52,8 @@ public sealed class LocalCluster : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), $"dispatch-cluster-{Guid.NewGuid():N}");
         var httpPort = FreePort();
         var postgresPort = FreePort();
+        // One range for both, so the silo ports and the Orleans gateway ports cannot overlap.
+        var orleansPorts = FreePortRange(6);
         var environment = new Dictionary<string, string>(settings)
         {
             ["DISPATCH_CLUSTER_DIR"] = folder,
@@ -59,8 +61,8 @@ public sealed class LocalCluster : IAsyncDisposable
             ["DISPATCH_CONFIGURATION"] = BuildConfiguration,
             ["DISPATCH_PG_PORT"] = postgresPort.ToString(),
             ["DISPATCH_HTTP_PORT"] = httpPort.ToString(),
-            ["DISPATCH_SILO_PORT"] = FreePortRange(3).ToString(),
-            ["DISPATCH_GATEWAY_PORT"] = FreePortRange(3).ToString(),
+            ["DISPATCH_SILO_PORT"] = orleansPorts.ToString(),
+            ["DISPATCH_GATEWAY_PORT"] = (orleansPorts + 3).ToString(),
             ["Orleans__ClusterId"] = $"test-{Guid.NewGuid():N}",
         };
 
