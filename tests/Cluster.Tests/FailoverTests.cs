@@ -79,27 +79,23 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         }
     }
 
-    private static Dictionary<string, string> Settings(string catalog)
+    private static Dictionary<string, string> Settings(string catalog) => new()
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["Dispatch__CatalogPath"] = catalog,
-            ["Dispatch__DemoCity__Districts"] = City.Districts.ToString(),
-            ["Dispatch__DemoCity__StreetsPerDistrict"] = City.StreetsPerDistrict.ToString(),
-            ["Dispatch__DemoCity__CommunitiesPerStreet"] = City.CommunitiesPerStreet.ToString(),
-            ["Dispatch__DemoCity__GridsPerCommunity"] = City.GridsPerCommunity.ToString(),
-            ["Dispatch__DemoCity__BuildingsPerGrid"] = City.BuildingsPerGrid.ToString(),
-            ["Dispatch__DemoCity__WorkersPerGrid"] = City.WorkersPerGrid.ToString(),
-            ["Gateway__ApiKeys__0__Key"] = HotlineKey,
-            ["Gateway__ApiKeys__0__Name"] = "failover-hotline",
-            ["Gateway__ApiKeys__0__Role"] = "hotline",
-            ["Gateway__ApiKeys__1__Key"] = AdminKey,
-            ["Gateway__ApiKeys__1__Name"] = "failover-admin",
-            ["Gateway__ApiKeys__1__Role"] = "admin",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        return settings;
-    }
+        ["Dispatch__CatalogPath"] = catalog,
+        ["Dispatch__DemoCity__Districts"] = City.Districts.ToString(),
+        ["Dispatch__DemoCity__StreetsPerDistrict"] = City.StreetsPerDistrict.ToString(),
+        ["Dispatch__DemoCity__CommunitiesPerStreet"] = City.CommunitiesPerStreet.ToString(),
+        ["Dispatch__DemoCity__GridsPerCommunity"] = City.GridsPerCommunity.ToString(),
+        ["Dispatch__DemoCity__BuildingsPerGrid"] = City.BuildingsPerGrid.ToString(),
+        ["Dispatch__DemoCity__WorkersPerGrid"] = City.WorkersPerGrid.ToString(),
+        ["Gateway__ApiKeys__0__Key"] = HotlineKey,
+        ["Gateway__ApiKeys__0__Name"] = "failover-hotline",
+        ["Gateway__ApiKeys__0__Role"] = "hotline",
+        ["Gateway__ApiKeys__1__Key"] = AdminKey,
+        ["Gateway__ApiKeys__1__Name"] = "failover-admin",
+        ["Gateway__ApiKeys__1__Role"] = "admin",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
 
     /// <summary>The shipped catalog with the test category's resolve limit cut to seconds.</summary>
     private static string WriteCatalog()

@@ -35,13 +35,7 @@ public sealed partial class DemoCitySeeder(
 
         try
         {
-            // Grain calls need the silo to be running.
-            var started = new TaskCompletionSource();
-            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-            {
-                await started.Task;
-            }
+            await lifetime.WhenStarted(stoppingToken);
 
             if (city.CityId != dispatch.Value.CityId)
             {

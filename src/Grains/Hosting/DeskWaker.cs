@@ -27,12 +27,7 @@ public sealed partial class DeskWaker(
     {
         try
         {
-            var started = new TaskCompletionSource();
-            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-            {
-                await started.Task;
-            }
+            await lifetime.WhenStarted(stoppingToken);
 
             if (services.GetService<DemoCitySeeder>() is { } seeder)
             {
