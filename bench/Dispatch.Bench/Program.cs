@@ -1,0 +1,3 @@
+using Dispatch.Bench;
+
+return await BenchCommands.RunAsync(args);

@@ -1,0 +1,7 @@
+namespace Dispatch.Bench.Scale;
+
+/// <summary>Not written yet.</summary>
+public static class EscalationCommand
+{
+    public static Task<int> RunAsync(BenchArgs args) => throw new NotImplementedException();
+}
