@@ -11,7 +11,7 @@ namespace Dispatch.Intake;
 /// Validates and locates a report, then registers it. Stateless, so every silo runs as many as
 /// the load needs; all it changes happens in the incident grain.
 /// </summary>
-[StatelessWorker, GrainType("intake")]
+[StatelessWorker, Reentrant, GrainType("intake")]
 public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOptions<DispatchOptions> options) : Grain, IIntakeGrain
 {
     private const int MaxDescription = 4000;
