@@ -41,5 +41,11 @@ public static class BenchCommands
             Console.Error.WriteLine(ex.Message);
             return 2;
         }
+        catch (InvalidOperationException ex)
+        {
+            // A missing build, a missing PostgreSQL, a system that did not start: the message says which.
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dispatch.Catalog;
 using Dispatch.Territory;
 using Dispatch.Workforce;
@@ -109,7 +110,15 @@ public sealed record LoadSettings(
         Console.WriteLine($"[load] {system.Description} is up at {system.Http}");
         if (System != "url")
         {
-            await PutGridWorkersOnDutyAsync(system, cancellationToken);
+            try
+            {
+                await PutGridWorkersOnDutyAsync(system, cancellationToken);
+            }
+            catch
+            {
+                await system.DisposeAsync();
+                throw;
+            }
         }
 
         return system;
@@ -124,7 +133,23 @@ public sealed record LoadSettings(
     {
         await using var http = new HttpTarget(system.Http, system.HotlineKey, system.AdminKey, "setup");
         var workers = new DemoCityGenerator(City).Workers().Where(w => w.Role == WorkerRole.GridWorker);
-        await Parallel.ForEachAsync(workers, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
-            async (worker, ct) => await http.PutOnDutyAsync(worker.Id, ct));
+        var loading = TimeSpan.FromMinutes(10);
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(workers, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (worker, ct) =>
+        {
+            // The gateway is healthy once the map is loaded; the demo city's workers are loaded after it.
+            while (true)
+            {
+                try
+                {
+                    await http.PutOnDutyAsync(worker.Id, ct);
+                    return;
+                }
+                catch (LoadTargetException ex) when (ex.Kind == "HTTP 404" && Stopwatch.GetElapsedTime(started) < loading)
+                {
+                    await Task.Delay(1000, ct);
+                }
+            }
+        });
     }
 }
