@@ -97,7 +97,14 @@ public sealed record LoadSettings(
             connection is not null ? OrleansEndpoint.Cluster(connection) : orleansPort > 0 ? OrleansEndpoint.Localhost(orleansPort) : null);
     }
 
-    public ReportMix Mix() => new(new DemoCityGenerator(City).Buildings(), CategoryCatalog.Default, Duplicates);
+    private static int _mixes;
+
+    /// <summary>
+    /// A mix with a seed of its own: a second run on the same system must not repeat the first
+    /// run's reports, which would be merged into the first run's cases still open.
+    /// </summary>
+    public ReportMix Mix() => new(new DemoCityGenerator(City).Buildings(), CategoryCatalog.Default, Duplicates,
+        seed: 20261123 + Interlocked.Increment(ref _mixes));
 
     public async Task<DispatchSystem> StartAsync(CancellationToken cancellationToken)
     {

@@ -85,8 +85,10 @@ public static class LoadDriver
 
         var sendingTime = Stopwatch.GetElapsedTime(started);
         await run.WhenReportsAnswered();
-        await run.DrainAssignments(options.Drain, cancellationToken);
+
+        // The machine's figures are of the load itself, not of the quieter wait for late assignments.
         var summary = await machine.StopAsync();
+        await run.DrainAssignments(options.Drain, cancellationToken);
         await run.StopWorkers();
         return run.Result(sendingTime, summary);
     }
