@@ -166,8 +166,9 @@ public sealed class MachineStats : IAsyncDisposable
         return result;
     }
 
+    /// <summary>"VmRSS:\t  123456 kB": a tab, then spaces that vanish from 8 digits on.</summary>
     private static long KiloBytes(string line) =>
-        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }
 
 public sealed record MachineSummary(int Cores, double CpuBusy, double BenchCpu, long PeakUsedBytes, IReadOnlyDictionary<string, long> PeakRss)
