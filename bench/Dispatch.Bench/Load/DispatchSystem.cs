@@ -17,6 +17,7 @@ public sealed class DispatchSystem : IAsyncDisposable
     private readonly Process? _process;
     private readonly Dictionary<string, string> _environment;
     private readonly bool _cluster;
+    private StreamWriter? _log;
 
     private DispatchSystem(string description, Uri http, OrleansEndpoint orleans, string folder, Process? process, Dictionary<string, string> environment,
         bool cluster, string? postgres, (string Hotline, string Admin) keys)
@@ -80,8 +81,18 @@ public sealed class DispatchSystem : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var started = new DispatchSystem($"embedded gateway ({storage})", new Uri($"http://127.0.0.1:{http}"), OrleansEndpoint.Localhost(gateway),
-            folder, process, environment, cluster: false, postgres: null, keys);
-        await started.WaitHealthy(() => process.HasExited, TimeSpan.FromMinutes(10), cancellationToken);
+            folder, process, environment, cluster: false, postgres: null, keys) { _log = log };
+        try
+        {
+            await started.WaitHealthy(() => process.HasExited, TimeSpan.FromMinutes(10), cancellationToken);
+        }
+        catch
+        {
+            // The folder and its log stay for the reader of the error; the process does not.
+            await started.DisposeAsync();
+            throw;
+        }
+
         return started;
     }
 
@@ -151,6 +162,10 @@ public sealed class DispatchSystem : IAsyncDisposable
         }
 
         _process?.Dispose();
+        if (_log is not null)
+        {
+            await _log.DisposeAsync();
+        }
     }
 
     private static Dictionary<string, string> CommonSettings(DemoCityOptions city)

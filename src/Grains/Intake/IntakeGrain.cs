@@ -9,7 +9,8 @@ namespace Dispatch.Intake;
 
 /// <summary>
 /// Validates and locates a report, then registers it. Stateless, so every silo runs as many as
-/// the load needs; all it changes happens in the incident grain.
+/// the load needs; all it changes happens in the incident grain. Reentrant, because it holds
+/// nothing: otherwise each activation would take one report at a time while awaiting the write.
 /// </summary>
 [StatelessWorker, Reentrant, GrainType("intake")]
 public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOptions<DispatchOptions> options) : Grain, IIntakeGrain
