@@ -24,6 +24,9 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
     private const int Batch = 1000;
     private const int Parallelism = 64;
 
+    /// <summary>Address entries gathered per address-book partition before one AddMany sends them.</summary>
+    private const int AddressBatch = 5_000;
+
     public async Task<TerritoryLoadReport> LoadAsync(TerritoryImport import, Catalog.CategoryCatalog catalog, CancellationToken cancellationToken = default)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -58,19 +61,31 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         LogStage(logger, "grids", grids.Count);
 
         var buildings = 0;
+        var addresses = new Dictionary<int, List<KeyValuePair<string, string>>>();
         foreach (var chunk in import.Buildings.Chunk(Batch))
         {
             await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (building, _) =>
                 await grains.GetGrain<IBuildingGrain>(building.Id).Configure(building,
                     paths.TryGetValue(building.GridId, out var path) ? path
                         : throw new InvalidDataException($"Building '{building.Id}' names grid '{building.GridId}', which is not in the territory.")));
-            await Task.WhenAll(chunk
-                .GroupBy(b => AddressBook.PartitionOf(AddressBook.Normalize(b.Address)))
-                .Select(g => grains.GetGrain<IAddressBookGrain>(g.Key)
-                    .AddMany(g.Select(b => KeyValuePair.Create(b.Address, b.Id)).ToArray())));
+            foreach (var building in chunk)
+            {
+                var partition = AddressBook.PartitionOf(AddressBook.Normalize(building.Address));
+                if (!addresses.TryGetValue(partition, out var pending))
+                {
+                    addresses[partition] = pending = [];
+                }
+
+                pending.Add(KeyValuePair.Create(building.Address, building.Id));
+            }
+
+            // Each AddMany rewrites its whole partition, so entries are sent in large batches:
+            // a call per chunk made the load grow with the square of the city.
+            await FlushAddresses(addresses, AddressBatch);
             buildings += chunk.Length;
         }
 
+        await FlushAddresses(addresses, 1);
         LogStage(logger, "buildings", buildings);
 
         var workers = 0;
@@ -83,6 +98,17 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
 
         LogStage(logger, "workers", workers);
         return new TerritoryLoadReport(summary, buildings, workers, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Sends every partition's pending address entries once there are at least <paramref name="atLeast"/>.</summary>
+    private async Task FlushAddresses(Dictionary<int, List<KeyValuePair<string, string>>> pending, int atLeast)
+    {
+        var full = pending.Where(p => p.Value.Count >= atLeast).ToArray();
+        await Task.WhenAll(full.Select(p => grains.GetGrain<IAddressBookGrain>(p.Key).AddMany(p.Value.ToArray())));
+        foreach (var (partition, _) in full)
+        {
+            pending.Remove(partition);
+        }
     }
 
     private async Task LoadDesks(Dictionary<string, AreaInfo> areas, List<GridInfo> grids, Catalog.CategoryCatalog catalog, CancellationToken cancellationToken)
