@@ -166,7 +166,10 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
         Assert.Empty((await reminders.ReadRows(desk.GetGrainId())).Reminders);
 
         var dispatched = await Delivered(grid, "noise");
-        var held = (await reminders.ReadRows(desk.GetGrainId())).Reminders;
+
+        // The incident hears of its dispatch before the desk's turn ends with taking the reminder.
+        var held = await fixture.Eventually(async () => (await reminders.ReadRows(desk.GetGrainId())).Reminders,
+            r => r.Count > 0, "the desk to take its reminder");
         Assert.Equal(["deadlines"], held.Select(r => r.ReminderName));
 
         var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
