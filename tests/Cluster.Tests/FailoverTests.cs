@@ -109,14 +109,29 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         return path;
     }
 
-    /// <summary>The generated city leaves some grid workers off duty; every grid needs one for every report to reach a worker.</summary>
+    /// <summary>
+    /// The generated city leaves some grid workers off duty; every grid needs one for every report to
+    /// reach a worker. The gateway is ready once the map is loaded; silo 1 loads the workers after it,
+    /// so a worker not there yet is asked again.
+    /// </summary>
     private static async Task PutGridWorkersOnDuty(HttpClient http)
     {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         foreach (var worker in new DemoCityGenerator(City).Workers().Where(w => w.Role == WorkerRole.GridWorker))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/workers/{worker.Id}/duty") { Content = JsonContent.Create(new { onDuty = true }) };
-            request.Headers.Add("X-Api-Key", AdminKey);
-            (await http.SendAsync(request)).EnsureSuccessStatusCode();
+            while (true)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/workers/{worker.Id}/duty") { Content = JsonContent.Create(new { onDuty = true }) };
+                request.Headers.Add("X-Api-Key", AdminKey);
+                using var response = await http.SendAsync(request);
+                if (response.StatusCode != System.Net.HttpStatusCode.NotFound || DateTime.UtcNow > deadline)
+                {
+                    response.EnsureSuccessStatusCode();
+                    break;
+                }
+
+                await Task.Delay(250);
+            }
         }
     }
 
