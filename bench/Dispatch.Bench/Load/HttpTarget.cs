@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -176,6 +175,4 @@ public sealed class HttpTarget(Uri baseAddress, string hotlineKey, string adminK
     private sealed record AssigneeBody(string? WorkerId);
 
     private sealed record TransitionBody(string IncidentId, DateTimeOffset At, string Action, AssigneeBody? Assignee);
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{name} at {baseAddress}");
 }

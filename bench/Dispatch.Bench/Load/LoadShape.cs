@@ -23,23 +23,6 @@ public sealed record LoadShape(double BaseRate, double BurstFactor, TimeSpan Bur
         return intoPeriod < BurstLength ? BaseRate * BurstFactor : BaseRate;
     }
 
-    /// <summary>The mean offered rate over a run of <paramref name="duration"/>.</summary>
-    public double MeanRate(TimeSpan duration)
-    {
-        if (!HasBursts || duration <= TimeSpan.Zero)
-        {
-            return BaseRate;
-        }
-
-        var burstSeconds = 0.0;
-        for (var start = BurstEvery; start < duration; start += BurstEvery)
-        {
-            burstSeconds += Math.Min(BurstLength.TotalSeconds, (duration - start).TotalSeconds);
-        }
-
-        return (BaseRate * duration.TotalSeconds + BaseRate * (BurstFactor - 1) * burstSeconds) / duration.TotalSeconds;
-    }
-
     public override string ToString() => HasBursts
         ? $"{BaseRate:N0}/s with ×{BurstFactor:N0} bursts of {BurstLength.TotalSeconds:N0} s every {BurstEvery.TotalSeconds:N0} s"
         : $"{BaseRate:N0}/s steady";
