@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Dispatch.Gateway.Apis;
 using Dispatch.Incidents;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -52,6 +53,13 @@ public sealed class EmbeddedRestartTests : IDisposable
         Assert.Equal(before.Timeline, after.Timeline.Take(before.Timeline.Count));
         Assert.Contains(after.Timeline, t => t.Action == IncidentAction.Escalate);
         Assert.Contains(after.Timeline.Skip(before.Timeline.Count), t => t.Reason?.Contains("accept deadline", StringComparison.Ordinal) == true);
+
+        // The register's table kept the case and follows it: now overdue and escalated.
+        var overdue = await GatewayFactory.Eventually(
+            () => second.ClientFor(GatewayFactory.Operator).GetFromJsonAsync<IncidentListResponse>(
+                "/api/v1/incidents?overdue=true&grid=D01-S01-C01-G01", GatewayFactory.Json),
+            l => l!.Items.Any(i => i.Id == before.Id && i.EscalatedTo is not null));
+        Assert.Contains(overdue!.Items, i => i.Id == before.Id && i.EscalatedTo is not null);
     }
 
     [Fact]

@@ -6,8 +6,37 @@ using Dispatch.Incidents;
 
 namespace Dispatch.Gateway.Tests;
 
-/// <summary>The register over HTTP: filters, paging, and a worker key's own cases.</summary>
-public sealed class RegisterApiTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
+/// <summary>The register over HTTP with memory storage: kept in the state of its partition grains.</summary>
+public sealed class RegisterApiTests(GatewayFactory gateway) : RegisterApiContract<GatewayFactory>(gateway);
+
+/// <summary>The register over HTTP with SQLite storage: kept as rows of its own table.</summary>
+public sealed class SqliteRegisterApiTests(TempSqliteGatewayFactory gateway) : RegisterApiContract<TempSqliteGatewayFactory>(gateway);
+
+/// <summary>The embedded gateway on a SQLite file of its own, deleted at the end.</summary>
+public sealed class TempSqliteGatewayFactory : GatewayFactory
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"dispatch-register-{Guid.NewGuid():N}");
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Dispatch:Storage:Provider"] = "sqlite";
+        settings["Dispatch:Storage:DataFolder"] = _folder;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}
+
+/// <summary>The register over HTTP: filters, paging, and a worker key's own cases; the same for every way of keeping it.</summary>
+public abstract class RegisterApiContract<TGateway>(TGateway gateway) : IClassFixture<TGateway>
+    where TGateway : GatewayFactory
 {
     // The small test city: one street D01-S01, communities C01 and C02, two grids each, three buildings a grid.
     private const string C01G01 = "D01-S01-C01-G01";

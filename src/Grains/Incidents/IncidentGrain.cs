@@ -98,6 +98,20 @@ public sealed partial class IncidentGrain(
         return view;
     }
 
+    /// <summary>
+    /// Sends the register the case as it is: a one-way update lost with a silo is mended the next
+    /// time the case wakes, and the register ignores a version it already holds.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Case is { } view)
+        {
+            Register(view);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<IncidentView?> Get() => Task.FromResult(state.State.Case);
 
     public Task<IncidentView> Acknowledge(DeskRef desk, string notice) =>
@@ -293,11 +307,14 @@ public sealed partial class IncidentGrain(
     /// </summary>
     private void Announce(IncidentView view)
     {
-        GrainFactory.GetGrain<IIncidentRegisterGrain>(IncidentRegister.KeyOf(view.Id, view.ReportedAt))
-            .Upsert(IncidentSummary.Of(view)).Ignore();
+        Register(view);
         GrainFactory.GetGrain<ITransitionFeedGrain>(StableHash.Partition(view.Id, ITransitionFeedGrain.Partitions))
             .Publish(IncidentTransition.Of(view)).Ignore();
     }
+
+    private void Register(IncidentView view) =>
+        GrainFactory.GetGrain<IIncidentRegisterGrain>(IncidentRegister.KeyOf(view.Id, view.ReportedAt))
+            .Upsert(IncidentSummary.Of(view)).Ignore();
 
     private Task NotifyTracker(IncidentView view) => view.Tracker.Level == OrgLevel.Grid
         ? GrainFactory.GetGrain<IGridGrain>(view.Tracker.Id).OnIncidentChanged(view)
