@@ -5,8 +5,9 @@ namespace Dispatch;
 /// meanwhile waits for one following write instead of a write each. Each caller's task completes
 /// once a write that includes its change has finished.
 /// </summary>
-/// <remarks>Relies on the storage provider capturing the state when the write starts, which the
-/// Orleans providers do before their first asynchronous step.</remarks>
+/// <remarks>The write must hand storage something later changes do not touch (a copy of the
+/// state, or a batch taken out of the grain): changes keep arriving while it is in flight, and the
+/// ADO.NET provider serializes the state only after its first asynchronous step.</remarks>
 public sealed class GroupCommit(Func<Task> write)
 {
     private Task _writing = Task.CompletedTask;

@@ -24,6 +24,7 @@ public sealed partial class IntakeLedgerGrain : Grain, IIntakeLedgerGrain
     private readonly DispatchOptions _options;
     private readonly ILogger<IntakeLedgerGrain> _logger;
     private readonly GroupCommit _commit;
+    private Dictionary<string, DateTimeOffset>? _pending;
     private bool _sweeping;
 
     public IntakeLedgerGrain(
@@ -36,20 +37,23 @@ public sealed partial class IntakeLedgerGrain : Grain, IIntakeLedgerGrain
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _commit = new GroupCommit(state.WriteStateAsync);
+        _commit = new GroupCommit(Write);
     }
+
+    /// <summary>The ledger as it is now; the persistent state holds the copy last handed to storage.</summary>
+    private Dictionary<string, DateTimeOffset> Pending => _pending ??= new(_state.State.Pending);
 
     public Task Add(string incidentId)
     {
-        _state.State.Pending[incidentId] = _time.Now;
+        Pending[incidentId] = _time.Now;
         return _commit.CommitAsync();
     }
 
-    public Task<int> PendingCount() => Task.FromResult(_state.State.Pending.Count);
+    public Task<int> PendingCount() => Task.FromResult(Pending.Count);
 
     public async Task Sweep()
     {
-        if (_sweeping || _state.State.Pending.Count == 0)
+        if (_sweeping || Pending.Count == 0)
         {
             return;
         }
@@ -58,7 +62,7 @@ public sealed partial class IntakeLedgerGrain : Grain, IIntakeLedgerGrain
         try
         {
             var cutoff = _time.Now - _options.RedriveAfter;
-            var due = _state.State.Pending.Where(p => p.Value <= cutoff).Select(p => p.Key).ToArray();
+            var due = Pending.Where(p => p.Value <= cutoff).Select(p => p.Key).ToArray();
             if (due.Length == 0)
             {
                 return;
@@ -83,12 +87,12 @@ public sealed partial class IntakeLedgerGrain : Grain, IIntakeLedgerGrain
             {
                 if (delivered)
                 {
-                    _state.State.Pending.Remove(id);
+                    Pending.Remove(id);
                 }
                 else
                 {
                     // Give the re-published message its own full delay before the next attempt.
-                    _state.State.Pending[id] = now;
+                    Pending[id] = now;
                     redriven++;
                 }
             }
@@ -104,6 +108,16 @@ public sealed partial class IntakeLedgerGrain : Grain, IIntakeLedgerGrain
         {
             _sweeping = false;
         }
+    }
+
+    /// <summary>
+    /// Hands storage a copy: the ADO.NET provider serializes the state after its first await, when
+    /// the adds that arrive meanwhile would otherwise change the dictionary under it.
+    /// </summary>
+    private Task Write()
+    {
+        _state.State = new IntakeLedgerState { Pending = new(Pending) };
+        return _state.WriteStateAsync();
     }
 
     [LoggerMessage(4001, LogLevel.Information, "Ledger {Partition}: re-drove {Count} unacknowledged incidents")]

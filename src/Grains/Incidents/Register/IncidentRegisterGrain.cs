@@ -27,6 +27,7 @@ public sealed partial class IncidentRegisterGrain : Grain, IIncidentRegisterGrai
     private readonly ILogger<IncidentRegisterGrain> _logger;
     private readonly GroupCommit _commit;
     private Dictionary<string, IncidentSummary> _unwritten = [];
+    private Dictionary<string, IncidentSummary>? _cases;
     private IGrainTimer? _retry;
 
     public IncidentRegisterGrain(
@@ -38,12 +39,15 @@ public sealed partial class IncidentRegisterGrain : Grain, IIncidentRegisterGrai
         // Registered by the silo wiring only when the storage has a register table.
         _rows = services.GetService<IIncidentRegisterRows>();
         _logger = logger;
-        _commit = new GroupCommit(_rows is null ? state.WriteStateAsync : WriteRows);
+        _commit = new GroupCommit(_rows is null ? WriteState : WriteRows);
     }
+
+    /// <summary>The part's summaries as they are now (memory storage); the persistent state holds the copy last handed to storage.</summary>
+    private Dictionary<string, IncidentSummary> Cases => _cases ??= new(_state.State.Cases);
 
     public Task Upsert(IncidentSummary summary)
     {
-        var held = _rows is null ? _state.State.Cases : _unwritten;
+        var held = _rows is null ? Cases : _unwritten;
         if (held.TryGetValue(summary.Id, out var known) && known.Version >= summary.Version)
         {
             return Task.CompletedTask;
@@ -60,7 +64,7 @@ public sealed partial class IncidentRegisterGrain : Grain, IIncidentRegisterGrai
             throw new InvalidOperationException("The register is kept in its table: search it through the incident search grain.");
         }
 
-        var matches = _state.State.Cases.Values.Where(s => query.Matches(s, now)).ToList();
+        var matches = Cases.Values.Where(s => query.Matches(s, now)).ToList();
         matches.Sort(IncidentCursor.NewestFirst);
         IReadOnlyList<IncidentSummary> page = matches.Count <= query.Limit ? matches : matches.GetRange(0, query.Limit);
         return Task.FromResult(page);
@@ -68,6 +72,16 @@ public sealed partial class IncidentRegisterGrain : Grain, IIncidentRegisterGrai
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         _unwritten.Count == 0 ? Task.CompletedTask : _commit.CommitAsync();
+
+    /// <summary>
+    /// Hands storage a copy: a provider may serialize the state after its first await, when the
+    /// updates that arrive meanwhile would otherwise change the dictionary under it.
+    /// </summary>
+    private Task WriteState()
+    {
+        _state.State = new IncidentRegisterState { Cases = new(Cases) };
+        return _state.WriteStateAsync();
+    }
 
     /// <summary>
     /// Writes what has arrived since the last write. Taken before the first await, so what arrives
