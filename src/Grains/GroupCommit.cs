@@ -7,7 +7,8 @@ namespace Dispatch;
 /// </summary>
 /// <remarks>The write must hand storage something later changes do not touch (a copy of the
 /// state, or a batch taken out of the grain): changes keep arriving while it is in flight, and the
-/// ADO.NET provider serializes the state only after its first asynchronous step.</remarks>
+/// ADO.NET provider serializes the state only once it holds a connection, on whichever thread that
+/// arrives.</remarks>
 public sealed class GroupCommit(Func<Task> write)
 {
     private Task _writing = Task.CompletedTask;

@@ -111,8 +111,8 @@ public sealed partial class IntakeLedgerGrain : Grain, IIntakeLedgerGrain
     }
 
     /// <summary>
-    /// Hands storage a copy: the ADO.NET provider serializes the state after its first await, when
-    /// the adds that arrive meanwhile would otherwise change the dictionary under it.
+    /// Hands storage a copy: the ADO.NET provider serializes the state only once it holds a
+    /// connection, on whichever thread that arrives, while this grain already takes the next adds.
     /// </summary>
     private Task Write()
     {

@@ -74,8 +74,8 @@ public sealed partial class IncidentRegisterGrain : Grain, IIncidentRegisterGrai
         _unwritten.Count == 0 ? Task.CompletedTask : _commit.CommitAsync();
 
     /// <summary>
-    /// Hands storage a copy: a provider may serialize the state after its first await, when the
-    /// updates that arrive meanwhile would otherwise change the dictionary under it.
+    /// Hands storage a copy: a provider may serialize the state only once it holds a connection, on
+    /// whichever thread that arrives, while this grain already takes the next updates.
     /// </summary>
     private Task WriteState()
     {
