@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Dispatch.Testing;
 
 namespace Dispatch.Cluster.Tests;
 
@@ -50,10 +49,10 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan readyWithin)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"dispatch-cluster-{Guid.NewGuid():N}");
-        var httpPort = FreePort();
-        var postgresPort = FreePort();
+        var httpPort = LocalMachine.FreePort();
+        var postgresPort = LocalMachine.FreePort();
         // One range for both, so the silo ports and the Orleans gateway ports cannot overlap.
-        var orleansPorts = FreePortRange(6);
+        var orleansPorts = LocalMachine.FreePortRange(6);
         var environment = new Dictionary<string, string>(settings)
         {
             ["DISPATCH_CLUSTER_DIR"] = folder,
@@ -160,58 +159,8 @@ public sealed class LocalCluster : IAsyncDisposable
         return info;
     }
 
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => LocalMachine.RepositoryRoot;
 
     /// <summary>The configuration this test assembly was built in (…/bin/{Configuration}/net10.0/).</summary>
     private static string BuildConfiguration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Dispatch.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Dispatch.sln not found above the test assembly.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
-    private static int FreePortRange(int count)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var first = Random.Shared.Next(20_000, 40_000);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var p = first; p < first + count; p++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, p);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-
-                return first;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-
-        throw new InvalidOperationException("No free port range found.");
-    }
 }

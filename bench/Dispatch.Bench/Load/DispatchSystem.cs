@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Dispatch.Territory;
+using Dispatch.Testing;
 
 namespace Dispatch.Bench.Load;
 
@@ -50,15 +49,15 @@ public sealed class DispatchSystem : IAsyncDisposable
 
     public string AdminKey { get; }
 
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => LocalMachine.RepositoryRoot;
 
     /// <param name="storage"><c>sqlite</c> (the embedded default, durable) or <c>memory</c>.</param>
     public static async Task<DispatchSystem> StartEmbeddedAsync(DemoCityOptions city, string storage, string configuration, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("dispatch-bench-").FullName;
-        var http = FreePort();
-        var silo = FreePort();
-        var gateway = FreePort();
+        var http = LocalMachine.FreePort();
+        var silo = LocalMachine.FreePort();
+        var gateway = LocalMachine.FreePort();
         var environment = CommonSettings(city);
         environment["Urls"] = $"http://127.0.0.1:{http}";
         environment["Orleans__Endpoints__SiloPort"] = Invariant(silo);
@@ -99,9 +98,9 @@ public sealed class DispatchSystem : IAsyncDisposable
     public static async Task<DispatchSystem> StartClusterAsync(DemoCityOptions city, int silos, string configuration, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"dispatch-bench-cluster-{Guid.NewGuid():N}");
-        var http = FreePort();
-        var postgres = FreePort();
-        var orleansPorts = FreePortRange(2 * silos);
+        var http = LocalMachine.FreePort();
+        var postgres = LocalMachine.FreePort();
+        var orleansPorts = LocalMachine.FreePortRange(2 * silos);
         var environment = CommonSettings(city);
         environment["DISPATCH_CLUSTER_DIR"] = folder;
         environment["DISPATCH_NO_BUILD"] = "1";
@@ -256,56 +255,6 @@ public sealed class DispatchSystem : IAsyncDisposable
         {
             log.WriteLine(line);
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Dispatch.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Dispatch.sln not found above the bench's binaries.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
-    private static int FreePortRange(int count)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var first = Random.Shared.Next(20_000, 40_000);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var port = first; port < first + count; port++)
-                {
-                    var listener = new TcpListener(IPAddress.Loopback, port);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-
-                return first;
-            }
-            catch (SocketException)
-            {
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-
-        throw new InvalidOperationException($"No {count} consecutive free ports found.");
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Dispatch.Hosting;
+using Dispatch.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,7 +61,7 @@ public sealed class BenchSilo : IAsyncDisposable
             // The silo's start-up advice on server GC: the bench's GC mode is printed with its figures.
             .AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
 
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        var (siloPort, gatewayPort) = (LocalMachine.FreePort(), LocalMachine.FreePort());
         var configuration = builder.Configuration;
         builder.UseOrleans(silo =>
         {
@@ -90,12 +89,5 @@ public sealed class BenchSilo : IAsyncDisposable
     {
         await _host.StopAsync(TimeSpan.FromSeconds(30));
         _host.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Dispatch.Testing;
 using Npgsql;
 
 namespace Dispatch.Tests.Postgres;
@@ -33,7 +32,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bin = (await Run("pg_config", "--bindir", asPostgres: false)).Trim();
-        Port = FreePort();
+        Port = LocalMachine.FreePort();
         Directory.CreateDirectory(_folder);
         if (IsRoot)
         {
@@ -63,13 +62,6 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     private static bool IsRoot => Environment.UserName == "root";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<string> Run(string file, string arguments, bool asPostgres)
     {
