@@ -14,14 +14,10 @@ public sealed class DispatchOptions
     /// <summary>A catalog file to use instead of the one shipped with Dispatch. Default: none.</summary>
     public string? CatalogPath { get; set; }
 
-    /// <summary>Partitions of the re-drive ledger. Default: 16.</summary>
-    [Range(1, 1024)]
-    public int LedgerPartitions { get; set; } = 16;
-
-    /// <summary>How long a registered incident may go unacknowledged before it is published again. Default: 5 s.</summary>
+    /// <summary>How long a recorded case may wait for its desk to take it in before it is published again. Default: 5 s.</summary>
     public TimeSpan RedriveAfter { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often each silo sweeps the re-drive ledger. Default: 2 s.</summary>
+    /// <summary>How often each silo looks in the journal for cases no desk has taken in. Default: 2 s.</summary>
     public TimeSpan RedriveSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Notices kept on a desk, newest first. Default: 100.</summary>

@@ -204,7 +204,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT grainidextensionstring FROM orleansstorage WHERE graintypestring = 'incident' AND grainidextensionstring = ANY(@ids)", connection);
+            "SELECT DISTINCT stream FROM dispatch_journal WHERE stream = ANY(@ids)", connection);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         var stored = new HashSet<string>();
         await using var reader = await command.ExecuteReaderAsync();

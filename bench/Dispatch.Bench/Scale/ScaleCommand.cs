@@ -121,7 +121,7 @@ public static class ScaleCommand
         if (active.GetValueOrDefault(GridType) < city.TotalGrids)
         {
             var clock = Stopwatch.StartNew();
-            await ForEach(generator.Grids().Select(g => g.Id), id => silo.Grains.GetGrain<IGridGrain>(id).GetStatistics());
+            await ForEach(generator.Grids().Select(g => g.Id), id => silo.Grains.GetGrain<IGridGrain>(id).GetAssignments(""));
             output.WriteLine($"  touched every grid ({active.GetValueOrDefault(GridType):N0} were active) in {clock.Elapsed.TotalSeconds:F1} s");
         }
 

@@ -90,24 +90,3 @@ public sealed record AreaDesk(
     [property: Id(4)] IReadOnlyList<CaseEntry> OwnedCases,
     [property: Id(5)] IReadOnlyList<EscalatedCase> Escalated,
     [property: Id(6)] IReadOnlyList<DeskNotice> Notices);
-
-/// <summary>What travels on the escalation stream of a desk.</summary>
-public enum EscalationKind
-{
-    /// <summary>The clock sent the case up to this desk.</summary>
-    Escalated = 0,
-    /// <summary>The case got a result or ended: take it off the desk's escalated list.</summary>
-    Cleared = 1,
-    /// <summary>An immediate notice upward (emergency categories), without handing the case over.</summary>
-    Notified = 2,
-}
-
-[GenerateSerializer, Immutable, Alias("Dispatch.EscalationNotice")]
-public sealed record EscalationNotice(
-    [property: Id(0)] EscalationKind Kind,
-    [property: Id(1)] string IncidentId,
-    [property: Id(2)] string Category,
-    [property: Id(3)] DeskRef Tracker,
-    [property: Id(4)] TerritoryPath Path,
-    [property: Id(5)] DateTimeOffset At,
-    [property: Id(6)] string Reason);

@@ -5,8 +5,8 @@ namespace Dispatch.Desks;
 
 /// <summary>
 /// An area desk (community, street, district, city) or a department desk, keyed by
-/// <see cref="Territory.DeskRef.Key"/>. Owns the cases the access list routes to it, lists the
-/// cases escalated to it, and rolls up statistics from the desks below it.
+/// <see cref="Territory.DeskRef.Key"/>. Owns the cases the access list routes to it and lists the
+/// cases escalated to it.
 /// </summary>
 [Alias("Dispatch.IDeskGrain")]
 public interface IDeskGrain : IGrainWithStringKey
@@ -15,10 +15,8 @@ public interface IDeskGrain : IGrainWithStringKey
 
     [Alias("GetDesk")] Task<AreaDesk?> GetDesk();
 
-    /// <summary>Statistics of this desk's own cases plus every desk below it.</summary>
-    [Alias("GetStatistics")] Task<CaseStatistics> GetStatistics();
-
-    [OneWay, Alias("OnIncidentChanged")] Task OnIncidentChanged(IncidentView view);
+    /// <summary>Told by an incident what a worker or operator recorded on it. One-way: the incident does not wait.</summary>
+    [OneWay, Alias("OnCaseEvents")] Task OnCaseEvents(IReadOnlyList<CaseEvent> events);
 
     [Alias("Wake")] Task Wake();
 }

@@ -39,3 +39,11 @@ public sealed class IllegalTransitionException(string incidentId, string status,
 /// <summary>An actor acting on a case that is not theirs (a worker on a case assigned to someone else).</summary>
 [GenerateSerializer, Alias("Dispatch.NotPermittedException")]
 public sealed class NotPermittedException(string message) : DispatchException(message);
+
+/// <summary>
+/// The database could not record the change (it is down or unreachable). Whether the change was
+/// recorded is not known when the connection broke during the commit: resubmit what is safe to
+/// resubmit, and read the case before repeating anything else. The gateway answers 503.
+/// </summary>
+[GenerateSerializer, Alias("Dispatch.StorageUnavailableException")]
+public sealed class StorageUnavailableException(string message) : DispatchException(message);

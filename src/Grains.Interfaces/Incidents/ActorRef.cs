@@ -23,4 +23,17 @@ public sealed record ActorRef(
     public static ActorRef Operator(string name) => new(ActorRole.Operator, name);
 
     public override string ToString() => $"{Role.ToString().ToLowerInvariant()}:{Id}";
+
+    /// <summary>Reads <c>role:id</c> back; an unknown role is read as the system.</summary>
+    public static ActorRef Parse(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return System(text);
+        }
+
+        var role = Enum.TryParse<ActorRole>(text[..colon], ignoreCase: true, out var r) && Enum.IsDefined(r) ? r : ActorRole.System;
+        return new ActorRef(role, text[(colon + 1)..]);
+    }
 }

@@ -23,10 +23,12 @@ public sealed record RegisterIncident(
     [property: Id(4)] Placement Placement,
     [property: Id(5)] string Actor);
 
-/// <summary>Published on the intake stream of the tracking desk once the incident is persisted.</summary>
-[GenerateSerializer, Immutable, Alias("Dispatch.IncidentRouted")]
-public sealed record IncidentRouted(
-    [property: Id(0)] string IncidentId,
-    [property: Id(1)] string Category,
-    [property: Id(2)] string? BuildingId,
-    [property: Id(3)] DateTimeOffset RegisteredAt);
+/// <summary>
+/// Published on the delivery stream of the desk that tracks a case, once the case is recorded (and
+/// again by the re-drive while no desk has taken it in): the case's events so far, so the desk
+/// folds them without reading the journal.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.CaseRouted")]
+public sealed record CaseRouted(
+    [property: Id(0)] string CaseId,
+    [property: Id(1)] IReadOnlyList<CaseEvent> Events);

@@ -56,7 +56,7 @@ public sealed record TimelineEntry(
     [property: Id(4)] IncidentStatus To,
     [property: Id(5)] string? Reason);
 
-/// <summary>A case as its record of truth sees it.</summary>
+/// <summary>A case as the API shows it: the fold of its journal, with its timeline.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.IncidentView")]
 public sealed record IncidentView
 {
@@ -87,10 +87,12 @@ public sealed record IncidentView
     [Id(22)] public required IReadOnlyList<TimelineEntry> Timeline { get; init; }
     /// <summary>Whether the tracking desk has taken the case in (its intake was acknowledged).</summary>
     [Id(23)] public bool Delivered { get; init; }
-    /// <summary>Grows by one with every change; desks ignore views older than the one they hold.</summary>
+    /// <summary>The sequence number of the case's last event: grows by one with every change.</summary>
     [Id(24)] public int Version { get; init; }
-    /// <summary>Whether the first resolution came in before its deadline.</summary>
+    /// <summary>Whether the latest result came in before the resolve deadline in force then (after rework, the fresh one).</summary>
     [Id(25)] public bool? ResolvedOnTime { get; init; }
+    /// <summary>Null when the case's journal checks out; otherwise which row was changed or is missing.</summary>
+    [Id(26)] public string? IntegrityProblem { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

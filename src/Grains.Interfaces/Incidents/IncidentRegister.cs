@@ -32,28 +32,6 @@ public sealed record IncidentSummary
     /// <summary>Still waiting for a result after its resolve deadline, or escalated and still unresolved.</summary>
     public bool IsOverdue(DateTimeOffset now) =>
         Status.IsAwaitingResult() && ((ResolveDue is { } due && due <= now) || EscalatedTo is not null);
-
-    public static IncidentSummary Of(IncidentView view) => new()
-    {
-        Id = view.Id,
-        Status = view.Status,
-        Category = view.Category,
-        Channel = view.Channel,
-        Path = view.Placement.Path,
-        BuildingId = view.Placement.BuildingId,
-        Tracker = view.Tracker,
-        Assignee = view.Assignee,
-        ReportedAt = view.ReportedAt,
-        AcceptDue = view.AcceptDue,
-        ResolveDue = view.ResolveDue,
-        EscalatedTo = view.Escalations.Count == 0 ? null : view.Escalations[^1].Desk,
-        ClosedAt = view.ClosedAt,
-        Rating = view.Rating,
-        ReworkCount = view.ReworkCount,
-        Version = view.Version,
-        UpdatedAt = view.Timeline.Count == 0 ? view.ReportedAt : view.Timeline[^1].At,
-        Description = view.Description.Length <= DescriptionShown ? view.Description : view.Description[..DescriptionShown] + "…",
-    };
 }
 
 /// <summary>A filter over the register. Every criterion given must hold; area criteria match the case's place.</summary>
@@ -116,41 +94,21 @@ public sealed record IncidentPage(
     [property: Id(0)] IReadOnlyList<IncidentSummary> Items,
     [property: Id(1)] IncidentCursor? Next);
 
-/// <summary>How the register is cut into grains: by the UTC day of the report, then by a hash of the case number.</summary>
+/// <summary>The register's limits.</summary>
 public static class IncidentRegister
 {
-    public const int Partitions = 16;
-
     /// <summary>The longest time range one query may cover.</summary>
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(92);
 
     public const int MaxLimit = 200;
-
-    public static string KeyOf(string incidentId, DateTimeOffset reportedAt) =>
-        KeyOf(DateOnly.FromDateTime(reportedAt.UtcDateTime), StableHash.Partition(incidentId, Partitions));
-
-    public static string KeyOf(DateOnly day, int partition) =>
-        $"{day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)}-{partition:00}";
 }
 
-/// <summary>
-/// One part of the register: the summaries of the cases reported on one day whose case number
-/// hashes to this partition. Updated by the incidents after every change; the incident stays the
-/// record of truth.
-/// </summary>
-[Alias("Dispatch.IIncidentRegisterGrain")]
-public interface IIncidentRegisterGrain : IGrainWithStringKey
-{
-    /// <summary>Records a case's latest summary; older versions than the one held are ignored.</summary>
-    [Orleans.Concurrency.OneWay, Alias("Upsert")] Task Upsert(IncidentSummary summary);
-
-    /// <summary>The matches of this part, newest first, at most <see cref="IncidentQuery.Limit"/>.</summary>
-    [Alias("Query")] Task<IReadOnlyList<IncidentSummary>> Query(IncidentQuery query, DateTimeOffset now);
-}
-
-/// <summary>Answers register queries by walking the days of the range, newest first, over every partition.</summary>
+/// <summary>Answers register searches and figures. Stateless, so every silo answers them in parallel, never queued behind a desk.</summary>
 [Alias("Dispatch.IIncidentSearchGrain")]
 public interface IIncidentSearchGrain : IGrainWithIntegerKey
 {
     [Alias("Search")] Task<IncidentPage> Search(IncidentQuery query);
+
+    /// <summary>The figures of a desk and everything below it (<c>grid:</c>, <c>community:</c> ... <c>city:</c>, or a department's own cases).</summary>
+    [Alias("Statistics")] Task<Desks.CaseStatistics> Statistics(Territory.DeskRef desk);
 }

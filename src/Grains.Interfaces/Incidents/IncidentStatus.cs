@@ -37,6 +37,12 @@ public enum IncidentAction
     Note = 16,
     AddReporter = 17,
     Notice = 18,
+    /// <summary>The desk took the case in but has nobody to give it to yet.</summary>
+    Acknowledge = 19,
+    /// <summary>An immediate notice to a desk above, without handing the case over.</summary>
+    Notify = 20,
+    /// <summary>A case recorded before the case journal, imported with its old timeline.</summary>
+    Import = 21,
 }
 
 public static class IncidentStatusExtensions

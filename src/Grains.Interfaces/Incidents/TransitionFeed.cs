@@ -18,13 +18,6 @@ public sealed record IncidentTransition(
     [property: Id(10)] DeskRef Tracker,
     [property: Id(11)] Assignee? Assignee)
 {
-    public static IncidentTransition Of(IncidentView view)
-    {
-        var line = view.Timeline[^1];
-        return new IncidentTransition(view.Id, view.Version, line.At, line.Action, line.From, line.To, line.Actor, line.Reason,
-            view.Category, view.Placement.Path, view.Tracker, view.Assignee);
-    }
-
     /// <summary>Whether the case lies in the area (a grid, community, street or district id, or the city id).</summary>
     public bool IsIn(string? areaId) =>
         areaId is null || areaId == Path.GridId || areaId == Path.CommunityId || areaId == Path.StreetId

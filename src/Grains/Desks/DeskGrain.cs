@@ -1,6 +1,7 @@
 using Dispatch.Catalog;
 using Dispatch.Errors;
 using Dispatch.Incidents;
+using Dispatch.Journal;
 using Dispatch.Territory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,56 +10,54 @@ using Orleans.Streams.Core;
 
 namespace Dispatch.Desks;
 
+/// <summary>What an area or department desk keeps as grain state: how it was set up. Its cases are in the journal.</summary>
 [GenerateSerializer, Alias("Dispatch.DeskState")]
 public sealed class DeskState
 {
     [Id(0)] public DeskSetup? Setup { get; set; }
-    [Id(1)] public CaseBookState Book { get; set; } = new();
-    [Id(2)] public Dictionary<string, EscalatedCase> Escalated { get; set; } = [];
-    [Id(3)] public List<DeskNotice> Notices { get; set; } = [];
 }
 
 /// <summary>
 /// An area desk (community, street, district, city) or a department desk. Takes in the cases the
-/// access list routes to it and works them as a unit; lists the cases the clock escalates to it;
-/// rolls statistics up from the desks below.
+/// access list routes to it and works them as a unit. The cases escalated to it and its figures are
+/// read from the register, its notices from the journal: it writes nothing of its own per case.
 /// </summary>
 [GrainType("desk")]
-[ImplicitStreamSubscription(StreamNames.DeskIntake)]
-[ImplicitStreamSubscription(StreamNames.Escalations)]
-public sealed partial class DeskGrain(
+[ImplicitStreamSubscription(StreamNames.DeskCases)]
+public sealed class DeskGrain(
     [PersistentState("desk")] IPersistentState<DeskState> state,
+    CaseRecorder recorder,
+    ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
     IOptions<DispatchOptions> options,
-    ILogger<DeskGrain> logger)
-    : TrackingDesk(catalog, time, options, logger), IDeskGrain, IStreamSubscriptionObserver
+    ILogger<DeskGrain> logger) : Grain, IDeskGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
 {
-    private CaseBook? _book;
-    private IDeskGrain? _self;
-    private DeskRef? _deskRef;
+    private CaseDesk _desk = null!;
 
-    protected override DeskRef Self => _deskRef ??= DeskRef.Parse(this.GetPrimaryKeyString());
+    private DeskRef Self => _desk.Self;
 
-    protected override CaseBook Book => _book ??= new CaseBook(state.State.Book);
-
-    protected override List<DeskNotice> Notices => state.State.Notices;
-
-    protected override Task SaveAsync() => state.WriteStateAsync();
-
-    protected override Task WakeThroughRuntime() => (_self ??= this.AsReference<IDeskGrain>()).Wake();
-
-    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (handleFactory.StreamId.GetNamespace() == StreamNames.Escalations)
-        {
-            await handleFactory.Create<EscalationNotice>().ResumeAsync((notice, _) => OnEscalation(notice));
-        }
-        else
-        {
-            await handleFactory.Create<IncidentRouted>().ResumeAsync((message, _) => TakeIn(message.IncidentId));
-        }
+        var self = this.AsReference<IDeskGrain>();
+        _desk = new CaseDesk(this, GrainFactory, DeskRef.Parse(this.GetPrimaryKeyString()), recorder, catalog, time, () => self.Wake(), logger) { Policy = this };
+        await _desk.Load();
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _desk.Clock.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<CaseRouted>().ResumeAsync((message, _) => _desk.Receive(message));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _desk.Wake();
+
+    public Task Wake() => _desk.Wake();
+
+    public Task OnCaseEvents(IReadOnlyList<CaseEvent> events) => _desk.Observe(events);
 
     public async Task Configure(DeskSetup setup)
     {
@@ -68,129 +67,85 @@ public sealed partial class DeskGrain(
         }
 
         state.State.Setup = setup;
-        await SaveAsync();
+        await state.WriteStateAsync();
     }
 
-    public Task<AreaDesk?> GetDesk()
+    public async Task<AreaDesk?> GetDesk()
     {
         var setup = state.State.Setup;
         var name = setup?.Name ?? DefaultName();
-        if (setup is null && name is null)
+        if (name is null)
         {
-            return Task.FromResult<AreaDesk?>(null);
+            return null;
         }
 
-        return Task.FromResult<AreaDesk?>(new AreaDesk(
+        var escalated = Self.Level == OrgLevel.Department ? [] : await register.EscalatedToAsync(Self);
+        return new AreaDesk(
             Self,
-            name!,
+            name,
             setup?.Parent,
             setup?.Children ?? [],
-            Book.Open.OrderBy(e => e.RegisteredAt).ToArray(),
-            state.State.Escalated.Values.OrderBy(e => e.At).ToArray(),
-            state.State.Notices.ToArray()));
+            _desk.Open.OrderBy(s => s.ReportedAt).Select(s => s.ToEntry()).ToArray(),
+            escalated,
+            await _desk.Notices(options.Value.NoticesKept));
     }
 
-    public async Task<CaseStatistics> GetStatistics()
-    {
-        var own = Book.Statistics(Time.Now);
-        var children = state.State.Setup?.Children ?? [];
-        var below = await Task.WhenAll(children.Select(child => child.Level == OrgLevel.Grid
-            ? GrainFactory.GetGrain<IGridGrain>(child.Id).GetStatistics()
-            : GrainFactory.GetGrain<IDeskGrain>(child.Key).GetStatistics()));
-        return below.Aggregate(own, static (sum, s) => sum.Add(s));
-    }
-
-    private async Task OnEscalation(EscalationNotice notice)
-    {
-        switch (notice.Kind)
+    /// <summary>A case the access list routed here: the desk takes it as a unit.</summary>
+    async Task IDeskPolicy.TakeIn(CaseState taken) =>
+        await _desk.Record(taken.Id, s =>
         {
-            case EscalationKind.Escalated:
-                state.State.Escalated[notice.IncidentId] = new EscalatedCase(
-                    notice.IncidentId, notice.Category, notice.Tracker, notice.Path, notice.At, notice.Reason);
-                AddNotice(notice.IncidentId, $"escalated here from {notice.Tracker}: {notice.Reason}");
-                break;
-            case EscalationKind.Cleared:
-                if (!state.State.Escalated.Remove(notice.IncidentId))
-                {
-                    return;
-                }
-
-                break;
-            case EscalationKind.Notified:
-                AddNotice(notice.IncidentId, $"from {notice.Tracker}: {notice.Reason}");
-                break;
-        }
-
-        await SaveAsync();
-    }
-
-    /// <summary>
-    /// Takes in a case the access list routed here; the desk works it as a unit. Idempotent, and the
-    /// book is written before the incident is told, as on a grid.
-    /// </summary>
-    private async Task TakeIn(string incidentId)
-    {
-        var incident = IncidentOf(GrainFactory, incidentId);
-        var view = await incident.Get();
-        if (view is null || view.Tracker != Self)
-        {
-            return;
-        }
-
-        if (view.Delivered || view.Status != IncidentStatus.Registered)
-        {
-            if (view.IsOpen && Book.Find(incidentId) is null)
+            if (s.Status != IncidentStatus.Registered || s.Delivered || s.Tracker != Self)
             {
-                Book.Apply(view);
-                await SaveAsync();
-                await AfterChange();
+                return null;
             }
 
-            return;
-        }
-
-        var category = Catalog.Get(view.Category);
-        var unit = Assignee.Unit(Self);
-        Book.Plan(CaseBook.ToEntry(view, []) with
-        {
-            Status = IncidentStatus.Dispatched,
-            Assignee = unit,
-            AcceptDue = IncidentDeadlines.AcceptDue(category, Time.Now),
+            var category = catalog.Get(s.Category);
+            var dispatch = DispatchToSelf(s, $"access list: '{category.Code}' is owned by {category.Owner}", notice: false);
+            return _desk.NoticeUpward(s) is { } notice ? [dispatch, notice] : [dispatch];
         });
-        await SaveAsync();
-        view = await incident.Dispatch(unit, ActorRef.System(Self.Key), $"access list: '{category.Code}' is owned by {category.Owner}");
-        Book.Apply(view);
-        if (category.NotifyUpward)
+
+    /// <summary>
+    /// A unit has nobody to hand the case on to: the missed signature goes up at once, and the unit
+    /// gets a fresh window, so each further miss climbs one more level.
+    /// </summary>
+    async Task IDeskPolicy.OnAcceptMissed(CaseState missed) =>
+        await _desk.Record(missed.Id, s =>
         {
-            await NotifyUpward(view);
-        }
+            if (s.Status != IncidentStatus.Dispatched || s.AcceptDue is not { } due || due > time.Now)
+            {
+                return null;
+            }
 
-        await AfterChange();
-    }
+            var reason = $"accept deadline {due:u} missed by {Self}";
+            var again = DispatchToSelf(s, $"{reason}; new accept window", notice: true);
+            return _desk.Escalation(s, reason) is { } up ? [up, again] : [again];
+        });
 
-    protected override async Task<IncidentView> OnAcceptMissed(CaseEntry entry, IncidentView view)
-    {
-        // A unit has nobody to hand the case on to: the missed signature goes up at once, and the
-        // unit gets a fresh window, so each further miss climbs one more level.
-        var missed = $"accept deadline {view.AcceptDue:u} missed by {Self}";
-        AddNotice(view.Id, missed);
-        view = await EscalateOneLevel(view, missed);
-        view = await IncidentOf(GrainFactory, view.Id).Dispatch(Assignee.Unit(Self), ActorRef.System(Self.Key), $"{missed}; new accept window");
-        Book.Apply(view);
-        return view;
-    }
+    /// <summary>A unit that returns a case (退单) sends it to the desk above, which decides who owns it.</summary>
+    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after) =>
+        await _desk.Record(after.Id, s =>
+        {
+            if (s.Status != IncidentStatus.Registered)
+            {
+                return null;
+            }
 
-    protected override async Task<IncidentView> OnReturned(CaseEntry? previous, IncidentView view)
-    {
-        // A unit that returns a case (退单) sends it to the desk above, which decides who owns it.
-        var reason = view.Timeline[^1].Reason;
-        AddNotice(view.Id, $"returned by {Self}: {reason}");
-        return await EscalateOneLevel(view, $"returned by {Self}: {reason}");
-    }
+            var reason = $"returned by {Self}";
+            return _desk.Escalation(s, reason) is { } up
+                ? [up]
+                : [new CaseChange(IncidentAction.Notice, _desk.Actor, $"{reason}; there is no level above", NoticeFor: Self)];
+        });
+
+    private CaseChange DispatchToSelf(CaseState s, string reason, bool notice) =>
+        new(s.Status == IncidentStatus.Registered ? IncidentAction.Dispatch : IncidentAction.Reassign,
+            _desk.Actor,
+            $"to {Self}: {reason}",
+            new AssignData(Assignee.Unit(Self), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now)),
+            notice ? Self : null);
 
     /// <summary>Department desks exist for every department of the catalog without being set up.</summary>
     private string? DefaultName() =>
-        Self.Level == OrgLevel.Department && Catalog.TryGetDepartment(Self.Id, out var department)
+        Self.Level == OrgLevel.Department && catalog.TryGetDepartment(Self.Id, out var department)
             ? $"{department.NameEn} / {department.NameZh}"
             : null;
 }

@@ -1,6 +1,7 @@
 using Dispatch.Catalog;
 using Dispatch.Errors;
 using Dispatch.Incidents;
+using Dispatch.Journal;
 using Dispatch.Territory;
 using Dispatch.Workforce;
 using Microsoft.Extensions.Logging;
@@ -10,55 +11,78 @@ using Orleans.Streams.Core;
 
 namespace Dispatch.Desks;
 
+/// <summary>A worker on a grid's roster as the territory set them up; their duty now comes from the journal.</summary>
 [GenerateSerializer, Alias("Dispatch.RosterMember")]
 public sealed record RosterMember(
     [property: Id(0)] WorkerProfile Profile,
-    [property: Id(1)] bool OnDuty,
-    [property: Id(2)] long LastAssigned);
+    [property: Id(1)] bool OnDuty);
 
+/// <summary>What a grid keeps as grain state: how it was set up. Its cases and duty are in the journal.</summary>
 [GenerateSerializer, Alias("Dispatch.GridState")]
 public sealed class GridState
 {
     [Id(0)] public GridSetup? Setup { get; set; }
     [Id(1)] public Dictionary<string, RosterMember> Roster { get; set; } = [];
-    [Id(2)] public CaseBookState Book { get; set; } = new();
-    [Id(3)] public List<DeskNotice> Notices { get; set; } = [];
-    /// <summary>Counts assignments, so the least recently assigned worker can be preferred.</summary>
-    [Id(4)] public long AssignmentSequence { get; set; }
 }
 
 /// <summary>
-/// The grid leader's desk. Takes incidents in from the grid's intake stream (implicit
-/// subscription), merges duplicates, assigns on-duty skilled workers by least load, re-dispatches
-/// on reject and on a missed accept deadline, and escalates when the resolve clock runs out.
+/// The grid leader's desk. Takes cases in from the grid's delivery stream (implicit subscription),
+/// merges duplicates, gives each to an on-duty skilled worker by least load, re-dispatches on reject
+/// and on a missed sign-for deadline, and escalates when the resolve clock runs out. It writes no book
+/// of its own: its open cases, the workers' loads and the deadlines are rebuilt from the journal
+/// when it activates, and every change it makes is an event on the case.
 /// </summary>
 [GrainType("grid")]
-[ImplicitStreamSubscription(StreamNames.GridIntake)]
+[ImplicitStreamSubscription(StreamNames.GridCases)]
 public sealed partial class GridGrain(
     [PersistentState("grid")] IPersistentState<GridState> state,
+    CaseRecorder recorder,
+    ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
     IOptions<DispatchOptions> options,
-    ILogger<GridGrain> logger)
-    : TrackingDesk(catalog, time, options, logger), IGridGrain, IStreamSubscriptionObserver
+    ILogger<GridGrain> logger) : Grain, IGridGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
 {
-    private CaseBook? _book;
-    private IGridGrain? _self;
+    private CaseDesk _desk = null!;
+    private readonly Dictionary<string, bool> _onDuty = new(StringComparer.Ordinal);
+
+    /// <summary>When each worker was last given a case (ticks, kept increasing): the rotation among equally loaded workers.</summary>
+    private readonly Dictionary<string, long> _lastAssigned = new(StringComparer.Ordinal);
+    private long _assignClock;
 
     private string GridId => this.GetPrimaryKeyString();
 
-    protected override DeskRef Self => DeskRef.Grid(GridId);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var self = this.AsReference<IGridGrain>();
+        _desk = new CaseDesk(this, GrainFactory, DeskRef.Grid(GridId), recorder, catalog, time, () => self.Wake(), logger) { Policy = this };
+        await LoadDuty();
+        await _desk.Load();
+        foreach (var s in _desk.Open)
+        {
+            if (s.Assignee?.WorkerId is { } worker && s.DispatchedAt is { } at)
+            {
+                _lastAssigned[worker] = Math.Max(_lastAssigned.GetValueOrDefault(worker), at.UtcTicks);
+            }
+        }
 
-    protected override CaseBook Book => _book ??= new CaseBook(state.State.Book);
+        _assignClock = _lastAssigned.Values.DefaultIfEmpty(0).Max();
+    }
 
-    protected override List<DeskNotice> Notices => state.State.Notices;
-
-    protected override Task SaveAsync() => state.WriteStateAsync();
-
-    protected override Task WakeThroughRuntime() => (_self ??= this.AsReference<IGridGrain>()).Wake();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _desk.Clock.Dispose();
+        return Task.CompletedTask;
+    }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<IncidentRouted>().ResumeAsync((message, _) => TakeIn(message.IncidentId));
+        await handleFactory.Create<CaseRouted>().ResumeAsync((message, _) => _desk.Receive(message));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _desk.Wake();
+
+    public Task Wake() => _desk.Wake();
+
+    public Task OnCaseEvents(IReadOnlyList<CaseEvent> events) => _desk.Observe(events);
 
     public async Task Configure(GridSetup setup)
     {
@@ -68,26 +92,24 @@ public sealed partial class GridGrain(
         }
 
         state.State.Setup = setup;
-        await SaveAsync();
+        await state.WriteStateAsync();
     }
 
-    public Task<GridDesk?> GetDesk()
+    public async Task<GridDesk?> GetDesk()
     {
         if (state.State.Setup is not { } setup)
         {
-            return Task.FromResult<GridDesk?>(null);
+            return null;
         }
 
         var roster = state.State.Roster.Values
             .OrderBy(m => m.Profile.Id, StringComparer.Ordinal)
-            .Select(m => new RosterEntry(m.Profile with { OnDuty = m.OnDuty }, m.OnDuty, Book.OpenLoadOf(m.Profile.Id)))
+            .Select(m => new RosterEntry(m.Profile with { OnDuty = OnDuty(m) }, OnDuty(m), LoadOf(m.Profile.Id)))
             .ToArray();
-        var open = Book.Open.OrderBy(e => e.RegisteredAt).ToArray();
-        return Task.FromResult<GridDesk?>(new GridDesk(GridId, setup.Grid.Name, setup.Path, roster, open,
-            state.State.Notices.ToArray(), Book.Statistics(Time.Now)));
+        var open = _desk.Open.OrderBy(s => s.ReportedAt).Select(s => s.ToEntry()).ToArray();
+        return new GridDesk(GridId, setup.Grid.Name, setup.Path, roster, open,
+            await _desk.Notices(options.Value.NoticesKept), await register.StatisticsAsync(_desk.Self, time.Now));
     }
-
-    public Task<CaseStatistics> GetStatistics() => Task.FromResult(Book.Statistics(Time.Now));
 
     public async Task UpsertWorker(WorkerProfile profile)
     {
@@ -96,10 +118,9 @@ public sealed partial class GridGrain(
             throw new ValidationFailedException("gridId", $"Worker '{profile.Id}' belongs to grid '{profile.GridId}', not '{GridId}'.");
         }
 
-        var lastAssigned = state.State.Roster.TryGetValue(profile.Id, out var existing) ? existing.LastAssigned : 0;
-        state.State.Roster[profile.Id] = new RosterMember(profile, profile.OnDuty, lastAssigned);
-        await SaveAsync();
-        if (profile.OnDuty)
+        state.State.Roster[profile.Id] = new RosterMember(profile, profile.OnDuty);
+        await state.WriteStateAsync();
+        if (OnDuty(state.State.Roster[profile.Id]))
         {
             await DispatchWaiting();
         }
@@ -107,15 +128,13 @@ public sealed partial class GridGrain(
 
     public async Task ChangeDuty(string workerId, bool onDuty)
     {
-        if (!state.State.Roster.TryGetValue(workerId, out var member))
+        if (!state.State.Roster.ContainsKey(workerId))
         {
             throw new NotFoundException("worker on this grid", workerId);
         }
 
-        state.State.Roster[workerId] = member with { OnDuty = onDuty, Profile = member.Profile with { OnDuty = onDuty } };
-        await SaveAsync();
-        LogDutyChanged(Logger, GridId, workerId, onDuty);
-
+        _onDuty[workerId] = onDuty;
+        LogDutyChanged(logger, GridId, workerId, onDuty);
         if (onDuty)
         {
             await DispatchWaiting();
@@ -123,22 +142,14 @@ public sealed partial class GridGrain(
         }
 
         // Off duty: cases not yet accepted go back and on to someone who is on duty.
-        var handBack = Book.Open
-            .Where(e => e.Status == IncidentStatus.Dispatched && e.Assignee?.WorkerId == workerId)
-            .ToArray();
-        foreach (var entry in handBack)
+        foreach (var id in _desk.Open.Where(s => s.Status == IncidentStatus.Dispatched && s.Assignee?.WorkerId == workerId).Select(s => s.Id).ToArray())
         {
-            var view = await IncidentOf(GrainFactory, entry.IncidentId).Get();
-            if (view is null || view.Status != IncidentStatus.Dispatched || view.Assignee?.WorkerId != workerId)
-            {
-                continue;
-            }
-
-            await Redispatch(entry, view, entry.PassedOver, $"{workerId} went off duty before accepting");
+            await _desk.Record(id, s => s.Status == IncidentStatus.Dispatched && s.Assignee?.WorkerId == workerId
+                ? [Redispatch(s, passOver: null, $"{workerId} went off duty before accepting")]
+                : null);
         }
 
-        await SaveAsync();
-        await AfterChange();
+        await _desk.Clock.Rearm();
     }
 
     public async Task<IncidentView> Reassign(string incidentId, string? workerId, ActorRef actor, string reason)
@@ -148,212 +159,175 @@ public sealed partial class GridGrain(
             throw new ValidationFailedException("reason", "A reassignment needs a reason.");
         }
 
-        if (Book.Find(incidentId) is not { } entry)
+        if ((_desk.Find(incidentId) ?? await _desk.Refresh(incidentId)) is not { IsOpen: true } held || held.Tracker != _desk.Self)
         {
             throw new NotFoundException("open incident on this grid", incidentId);
         }
 
-        var incident = IncidentOf(GrainFactory, incidentId);
-        var view = await incident.Get() ?? throw new NotFoundException("incident", incidentId);
-        RosterMember? target;
-        if (workerId is not null)
+        await _desk.Record(incidentId, s =>
         {
-            if (!state.State.Roster.TryGetValue(workerId, out target))
+            if (s.Tracker != _desk.Self || !IncidentStateMachine.IsLegal(s.Status, IncidentAction.Reassign))
             {
-                throw new ValidationFailedException("workerId", $"Worker '{workerId}' is not on the roster of grid '{GridId}'.");
+                throw new IllegalTransitionException(incidentId, s.Status.ToString(), IncidentAction.Reassign.ToString());
             }
 
-            if (!target.OnDuty)
-            {
-                throw new ValidationFailedException("workerId", $"Worker '{workerId}' is off duty.");
-            }
-        }
-        else
-        {
-            var current = view.Assignee?.WorkerId;
-            target = Pick(view.Category, current is null ? entry.PassedOver : [.. entry.PassedOver, current])
-                ?? throw new ValidationFailedException("workerId", $"No other on-duty worker on grid '{GridId}' has the skill for '{view.Category}'.");
-        }
+            var target = workerId is null ? PickOther(s) : Named(workerId);
+            return [Assign(s, IncidentAction.Reassign, target, actor, reason.Trim())];
+        });
+        await _desk.Clock.Rearm();
+        return await GrainFactory.GetGrain<IIncidentGrain>(incidentId).Get() ?? throw new NotFoundException("incident", incidentId);
 
-        view = await incident.Dispatch(Assignee.Worker(target.Profile.Id), actor, reason.Trim());
-        MarkAssigned(target);
-        Book.Apply(view);
-        await SaveAsync();
-        await AfterChange();
-        return view;
+        RosterMember PickOther(CaseState s) =>
+            Pick(s.Category, s.Assignee?.WorkerId is { } current ? [.. s.PassedOver, current] : s.PassedOver)
+            ?? throw new ValidationFailedException("workerId", $"No other on-duty worker on grid '{GridId}' has the skill for '{s.Category}'.");
     }
 
     public Task<IReadOnlyList<CaseEntry>> GetAssignments(string workerId) =>
-        Task.FromResult<IReadOnlyList<CaseEntry>>(Book.Open
-            .Where(e => e.Assignee?.WorkerId == workerId)
-            .OrderBy(e => e.RegisteredAt)
+        Task.FromResult<IReadOnlyList<CaseEntry>>(_desk.Open
+            .Where(s => s.Assignee?.WorkerId == workerId)
+            .OrderBy(s => s.ReportedAt)
+            .Select(s => s.ToEntry())
             .ToArray());
 
     /// <summary>
-    /// Takes one incident in. Idempotent: a re-driven or repeated delivery of a case already
-    /// taken in changes nothing. The desk's book is written before the incident is told, so a
-    /// crash in between is finished by the re-drive rather than forgotten.
+    /// A new case: merged into an open case of the same category at the same building, else given
+    /// to the best eligible worker, else queued with a notice until someone with the skill is on duty.
     /// </summary>
-    private async Task TakeIn(string incidentId)
+    async Task IDeskPolicy.TakeIn(CaseState taken)
     {
-        var incident = IncidentOf(GrainFactory, incidentId);
-        var view = await incident.Get();
-        if (view is null || view.Tracker != Self)
+        if (FindDuplicateOf(taken) is { } primary)
         {
+            await Task.WhenAll(
+                _desk.Record(primary.Id, p => p.Duplicates.Contains(taken.Id) || !p.Status.IsAwaitingResult()
+                    ? null
+                    : [new CaseChange(IncidentAction.AddReporter, _desk.Actor, $"duplicate report {taken.Id} merged in", new ReporterData(taken.Reporters[0], taken.Id))]),
+                _desk.Record(taken.Id, s => Undelivered(s)
+                    ? [new CaseChange(IncidentAction.Merge, _desk.Actor, $"duplicate of {primary.Id}: same building and category", new MergeData(primary.Id), _desk.Self)]
+                    : null));
             return;
         }
 
-        if (view.Delivered || view.Status != IncidentStatus.Registered)
+        await _desk.Record(taken.Id, s =>
         {
-            if (view.IsOpen && Book.Find(incidentId) is null)
+            if (!Undelivered(s))
             {
-                Book.Apply(view);
-                await SaveAsync();
-                await AfterChange();
+                return null;
             }
 
-            return;
-        }
+            var category = catalog.Get(s.Category);
+            var worker = Pick(s.Category, s.PassedOver);
+            var first = worker is not null
+                ? Assign(s, IncidentAction.Dispatch, worker, _desk.Actor, $"on duty with skill '{category.Skill}', open load {LoadOf(worker.Profile.Id)}")
+                : new CaseChange(IncidentAction.Acknowledge, _desk.Actor, $"no on-duty worker with skill '{category.Skill}': waiting for dispatch", NoticeFor: _desk.Self);
+            return _desk.NoticeUpward(s) is { } notice ? [first, notice] : [first];
+        });
+    }
 
-        var category = Catalog.Get(view.Category);
-        if (Book.FindDuplicateOf(incidentId, view.Placement.BuildingId, view.Category) is { } primary)
+    async Task IDeskPolicy.OnAcceptMissed(CaseState missed) =>
+        await _desk.Record(missed.Id, s =>
         {
-            await IncidentOf(GrainFactory, primary.IncidentId).AddReporter(view.Reporters[0], incidentId);
-            await incident.MergeInto(primary.IncidentId, ActorRef.System($"grid:{GridId}"));
-            Book.CountMerged();
-            AddNotice(incidentId, $"merged into {primary.IncidentId}: same building and category");
-            await SaveAsync();
-            return;
-        }
-
-        var now = Time.Now;
-        var worker = Pick(category.Code, []);
-        if (worker is not null)
-        {
-            Book.Plan(CaseBook.ToEntry(view, []) with
+            if (s.Status != IncidentStatus.Dispatched || s.AcceptDue is not { } due || due > time.Now)
             {
-                Status = IncidentStatus.Dispatched,
-                Assignee = Assignee.Worker(worker.Profile.Id),
-                AcceptDue = IncidentDeadlines.AcceptDue(category, now),
-            });
-            MarkAssigned(worker);
-            await SaveAsync();
-            view = await incident.Dispatch(Assignee.Worker(worker.Profile.Id), ActorRef.System($"grid:{GridId}"),
-                $"on duty with skill '{category.Skill}', open load {Book.OpenLoadOf(worker.Profile.Id) - 1}");
-        }
-        else
-        {
-            Book.Plan(CaseBook.ToEntry(view, []));
-            var text = $"no on-duty worker with skill '{category.Skill}': waiting for dispatch";
-            AddNotice(incidentId, text);
-            await SaveAsync();
-            view = await incident.Acknowledge(Self, text);
-        }
+                return null;
+            }
 
-        Book.Apply(view);
-        if (category.NotifyUpward)
-        {
-            await NotifyUpward(view);
-        }
+            var missedBy = s.Assignee?.WorkerId;
+            return [Redispatch(s, missedBy, $"accept deadline {due:u} missed by {missedBy}")];
+        });
 
-        await AfterChange();
+    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after) =>
+        await _desk.Record(after.Id, s => s.Status == IncidentStatus.Registered
+            ? TryDispatch(s, before.Assignee?.WorkerId is { } rejectedBy ? $"re-dispatch after {rejectedBy} rejected" : "re-dispatch")
+            : null);
+
+    /// <summary>To the next eligible worker, or back to the queue with a notice when nobody is.</summary>
+    private CaseChange Redispatch(CaseState s, string? passOver, string reason)
+    {
+        var current = s.Assignee?.WorkerId;
+        IReadOnlyList<string> excluded = current is null ? s.PassedOver : [.. s.PassedOver, current];
+        return Pick(s.Category, excluded) is { } next
+            ? Assign(s, IncidentAction.Reassign, next, _desk.Actor, reason, passOver, notice: true)
+            : new CaseChange(IncidentAction.Recall, _desk.Actor, $"{reason}; no other on-duty worker has the skill", new RecallData(passOver), _desk.Self);
     }
 
-    protected override async Task<IncidentView> OnAcceptMissed(CaseEntry entry, IncidentView view)
+    private IReadOnlyList<CaseChange> TryDispatch(CaseState s, string reason) =>
+        Pick(s.Category, s.PassedOver) is { } worker
+            ? [Assign(s, IncidentAction.Dispatch, worker, _desk.Actor, reason)]
+            : [new CaseChange(IncidentAction.Notice, _desk.Actor, $"no eligible on-duty worker for '{s.Category}': waiting for dispatch", NoticeFor: _desk.Self)];
+
+    private CaseChange Assign(CaseState s, IncidentAction action, RosterMember worker, ActorRef actor, string reason, string? passOver = null, bool notice = false)
     {
-        var missedBy = view.Assignee?.WorkerId;
-        AddNotice(view.Id, $"accept deadline missed by {missedBy}");
-        var passedOver = missedBy is null ? entry.PassedOver : [.. entry.PassedOver, missedBy];
-        return await Redispatch(entry, view, passedOver, $"accept deadline {view.AcceptDue:u} missed by {missedBy}");
-    }
-
-    protected override async Task<IncidentView> OnReturned(CaseEntry? previous, IncidentView view)
-    {
-        var rejectedBy = previous?.Assignee?.WorkerId;
-        var passedOver = previous?.PassedOver ?? [];
-        if (rejectedBy is not null)
-        {
-            passedOver = [.. passedOver, rejectedBy];
-            AddNotice(view.Id, $"rejected by {rejectedBy}: {view.Timeline[^1].Reason}");
-        }
-
-        Book.Apply(view, passedOver);
-        return await TryDispatch(view, passedOver, rejectedBy is null ? "re-dispatch" : $"re-dispatch after {rejectedBy} rejected");
-    }
-
-    /// <summary>Gives a dispatched case to the next eligible worker, or takes it back to wait when nobody is.</summary>
-    private async Task<IncidentView> Redispatch(CaseEntry entry, IncidentView view, IReadOnlyList<string> passedOver, string reason)
-    {
-        var incident = IncidentOf(GrainFactory, view.Id);
-        var current = view.Assignee?.WorkerId;
-        var next = Pick(view.Category, current is null ? passedOver : [.. passedOver, current]);
-        if (next is not null)
-        {
-            view = await incident.Dispatch(Assignee.Worker(next.Profile.Id), ActorRef.System($"grid:{GridId}"), reason);
-            MarkAssigned(next);
-        }
-        else
-        {
-            view = await incident.Recall(ActorRef.System($"grid:{GridId}"), $"{reason}; no other on-duty worker has the skill");
-            AddNotice(view.Id, $"waiting for dispatch: {reason}");
-        }
-
-        Book.Apply(view, passedOver);
-        return view;
-    }
-
-    private async Task<IncidentView> TryDispatch(IncidentView view, IReadOnlyList<string> passedOver, string reason)
-    {
-        var worker = Pick(view.Category, passedOver);
-        if (worker is null)
-        {
-            AddNotice(view.Id, $"no eligible on-duty worker for '{view.Category}': waiting for dispatch");
-            return view;
-        }
-
-        view = await IncidentOf(GrainFactory, view.Id).Dispatch(Assignee.Worker(worker.Profile.Id), ActorRef.System($"grid:{GridId}"), reason);
-        MarkAssigned(worker);
-        Book.Apply(view, passedOver);
-        return view;
+        var id = worker.Profile.Id;
+        _assignClock = Math.Max(_assignClock + 1, time.Now.UtcTicks);
+        _lastAssigned[id] = _assignClock;
+        return new CaseChange(action, actor, $"to {id}: {reason}",
+            new AssignData(Assignee.Worker(id), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now), passOver),
+            notice ? _desk.Self : null);
     }
 
     /// <summary>Dispatches the cases waiting on this desk, oldest first, to whoever is now eligible.</summary>
     private async Task DispatchWaiting()
     {
-        var waiting = Book.Open
-            .Where(e => e.Status == IncidentStatus.Registered)
-            .OrderBy(e => e.RegisteredAt)
-            .ToArray();
-        if (waiting.Length == 0)
+        foreach (var id in _desk.Open.Where(s => s.Status == IncidentStatus.Registered && s.Delivered).OrderBy(s => s.ReportedAt).Select(s => s.Id).ToArray())
         {
-            return;
+            await _desk.Record(id, s => s.Status == IncidentStatus.Registered && s.Delivered && Pick(s.Category, s.PassedOver) is { } worker
+                ? [Assign(s, IncidentAction.Dispatch, worker, _desk.Actor, "a worker with the skill came on duty")]
+                : null);
         }
 
-        foreach (var entry in waiting)
+        await _desk.Clock.Rearm();
+    }
+
+    private bool Undelivered(CaseState s) => s.Status == IncidentStatus.Registered && !s.Delivered && s.Tracker == _desk.Self;
+
+    /// <summary>An open case of the same category at the same building, into which a new report merges.</summary>
+    private CaseState? FindDuplicateOf(CaseState taken) =>
+        taken.Placement.BuildingId is not { } building
+            ? null
+            : _desk.Open
+                .Where(s => s.Id != taken.Id && s.Placement.BuildingId == building && s.Status.IsAwaitingResult()
+                    && string.Equals(s.Category, taken.Category, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(s => s.ReportedAt)
+                .FirstOrDefault();
+
+    private RosterMember Named(string workerId)
+    {
+        if (!state.State.Roster.TryGetValue(workerId, out var target))
         {
-            var view = await IncidentOf(GrainFactory, entry.IncidentId).Get();
-            if (view is not null && view.Status == IncidentStatus.Registered)
-            {
-                await TryDispatch(view, entry.PassedOver, "a worker with the skill came on duty");
-            }
+            throw new ValidationFailedException("workerId", $"Worker '{workerId}' is not on the roster of grid '{GridId}'.");
         }
 
-        await SaveAsync();
-        await AfterChange();
+        return OnDuty(target) ? target : throw new ValidationFailedException("workerId", $"Worker '{workerId}' is off duty.");
     }
 
     private RosterMember? Pick(string categoryCode, IReadOnlyCollection<string> passedOver)
     {
-        var skill = Catalog.Get(categoryCode).Skill;
+        var skill = catalog.Get(categoryCode).Skill;
         var pick = AssignmentPolicy.Pick(
-            state.State.Roster.Values.Select(m => new Candidate(m.Profile, m.OnDuty, Book.OpenLoadOf(m.Profile.Id), m.LastAssigned)),
+            state.State.Roster.Values.Select(m => new Candidate(m.Profile, OnDuty(m), LoadOf(m.Profile.Id), _lastAssigned.GetValueOrDefault(m.Profile.Id))),
             skill,
             passedOver);
         return pick is null ? null : state.State.Roster[pick.Worker.Id];
     }
 
-    private void MarkAssigned(RosterMember member) =>
-        state.State.Roster[member.Profile.Id] = member with { LastAssigned = ++state.State.AssignmentSequence };
+    /// <summary>Cases a worker holds that count against their load (dispatched or being worked).</summary>
+    private int LoadOf(string workerId) =>
+        _desk.Open.Count(s => s.Assignee?.WorkerId == workerId && s.Status is IncidentStatus.Dispatched or IncidentStatus.Accepted);
+
+    private bool OnDuty(RosterMember member) => _onDuty.TryGetValue(member.Profile.Id, out var onDuty) ? onDuty : member.OnDuty;
+
+    /// <summary>Each worker's last duty change from the journal; a worker who never changed keeps the duty they were set up with.</summary>
+    private async Task LoadDuty()
+    {
+        var streams = state.State.Roster.Keys.Select(CaseStreams.OfWorker).ToArray();
+        foreach (var (stream, last) in await recorder.Journal.LastEntriesAsync(streams))
+        {
+            if (DutyChange.Decode(last) is { } change)
+            {
+                _onDuty[change.WorkerId] = change.OnDuty;
+            }
+        }
+    }
 
     [LoggerMessage(3001, LogLevel.Information, "Grid {GridId}: worker {WorkerId} on duty = {OnDuty}")]
     private static partial void LogDutyChanged(ILogger logger, string gridId, string workerId, bool onDuty);

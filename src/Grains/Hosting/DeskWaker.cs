@@ -1,42 +1,74 @@
 using System.Diagnostics;
-using Dispatch.Catalog;
 using Dispatch.Desks;
+using Dispatch.Journal;
 using Dispatch.Territory;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dispatch.Hosting;
 
 /// <summary>
-/// Wakes every desk of the city once the silo is up: the city, district, street and community
-/// desks, every grid and every department. A desk whose state holds pending deadlines fires the
-/// overdue ones and re-arms its timer on activation. Needed where reminders do not survive a
-/// restart (the embedded silo); a cluster's reminders in PostgreSQL do this by themselves.
+/// Wakes the desks that track open cases, so that each rebuilds from the journal, fires the deadlines
+/// that passed while nobody held it and arms its timer again. Used when the silo starts where reminders
+/// do not survive a restart (the embedded silo), and when a silo is declared dead
+/// (<see cref="SiloLossWatcher"/>): the survivors wake its desks at once instead of waiting for their
+/// minute-scale reminders.
 /// </summary>
-public sealed partial class DeskWaker(
-    IGrainFactory grains,
-    CategoryCatalog catalog,
-    IOptions<DispatchOptions> options,
+public sealed partial class DeskWaker(IGrainFactory grains, ICaseJournal journal, ILogger<DeskWaker> logger)
+{
+    /// <summary>
+    /// Wakes every desk with open cases whose key falls to <paramref name="share"/> (null: all of them);
+    /// answers how many. A desk that is awake already only checks its deadlines.
+    /// </summary>
+    public async Task<int> WakeAsync(Func<string, bool>? share = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var desks = (await journal.OpenDesksAsync(cancellationToken)).Where(d => share?.Invoke(d) ?? true).ToArray();
+        var woken = 0;
+        await Parallel.ForEachAsync(desks, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (key, _) =>
+        {
+            try
+            {
+                var desk = DeskRef.Parse(key);
+                await (desk.Level == OrgLevel.Grid ? grains.GetGrain<IGridGrain>(desk.Id).Wake() : grains.GetGrain<IDeskGrain>(key).Wake());
+                Interlocked.Increment(ref woken);
+            }
+            catch (Exception ex)
+            {
+                // Its reminder still brings it back within a minute.
+                LogWakeFailed(logger, ex, key);
+            }
+        });
+
+        LogWoken(logger, woken, desks.Length, clock.Elapsed.TotalSeconds);
+        return woken;
+    }
+
+    [LoggerMessage(5301, LogLevel.Information, "Woke {Woken} of {Desks} desks with open cases in {Seconds:F1} s; their deadlines are armed again")]
+    private static partial void LogWoken(ILogger logger, int woken, int desks, double seconds);
+
+    [LoggerMessage(5302, LogLevel.Warning, "Waking desk {Desk} failed; its reminder will wake it")]
+    private static partial void LogWakeFailed(ILogger logger, Exception exception, string desk);
+}
+
+/// <summary>Wakes every desk once the silo is up, where reminders do not survive a restart (the embedded silo).</summary>
+public sealed partial class StartupDeskWaker(
+    DeskWaker waker,
     IHostApplicationLifetime lifetime,
     IServiceProvider services,
-    ILogger<DeskWaker> logger) : BackgroundService
+    ILogger<StartupDeskWaker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             await lifetime.WhenStarted(stoppingToken);
-
-            if (services.GetService<DemoCitySeeder>() is { } seeder)
+            if (services.GetService(typeof(DemoCitySeeder)) is DemoCitySeeder seeder)
             {
                 await seeder.Loaded.WaitAsync(stoppingToken);
             }
 
-            var clock = Stopwatch.StartNew();
-            var woken = await WakeAll(stoppingToken);
-            LogWoken(logger, woken, clock.Elapsed.TotalSeconds);
+            await waker.WakeAsync(cancellationToken: stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -47,53 +79,6 @@ public sealed partial class DeskWaker(
         }
     }
 
-    /// <summary>Walks the territory from the city down and wakes each desk; answers how many.</summary>
-    public async Task<int> WakeAll(CancellationToken cancellationToken = default)
-    {
-        var cityId = options.Value.CityId;
-        var territory = grains.GetGrain<ITerritoryGrain>(cityId);
-        var woken = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken };
-
-        await grains.GetGrain<IDeskGrain>(new DeskRef(OrgLevel.City, cityId).Key).Wake();
-        woken++;
-        await Parallel.ForEachAsync(catalog.Departments, parallel, async (department, _) =>
-        {
-            await grains.GetGrain<IDeskGrain>(DeskRef.Department(department.Code).Key).Wake();
-            Interlocked.Increment(ref woken);
-        });
-
-        var level = await territory.GetChildren(cityId);
-        while (level.Count > 0)
-        {
-            var next = new List<string>();
-            await Parallel.ForEachAsync(level, parallel, async (id, _) =>
-            {
-                if (await territory.GetArea(id) is { } area)
-                {
-                    await grains.GetGrain<IDeskGrain>(new DeskRef(area.Level, id).Key).Wake();
-                    var children = await territory.GetChildren(id);
-                    lock (next)
-                    {
-                        next.AddRange(children);
-                    }
-                }
-                else
-                {
-                    await grains.GetGrain<IGridGrain>(id).Wake();
-                }
-
-                Interlocked.Increment(ref woken);
-            });
-            level = next;
-        }
-
-        return woken;
-    }
-
-    [LoggerMessage(5301, LogLevel.Information, "Woke {Desks} desks after start-up in {Seconds:F1} s; their pending deadlines are armed again")]
-    private static partial void LogWoken(ILogger logger, int desks, double seconds);
-
-    [LoggerMessage(5302, LogLevel.Error, "Waking the desks after start-up failed; desks wake when next called")]
+    [LoggerMessage(5303, LogLevel.Error, "Waking the desks after start-up failed; desks wake when next called")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -28,8 +28,8 @@ public static class DispatchHostExtensions
             Persistence.SqliteSchema.ApplyAsync(storage.SqliteConnectionString).GetAwaiter().GetResult();
 
             // The embedded silo's reminders live in memory: after a restart nothing would wake a
-            // desk whose deadlines are pending, so every desk is woken once at start-up.
-            builder.Services.AddHostedService<DeskWaker>();
+            // desk whose deadlines are pending, so every desk with open cases is woken at start-up.
+            builder.Services.AddHostedService<StartupDeskWaker>();
         }
 
         builder.UseOrleans(silo => silo

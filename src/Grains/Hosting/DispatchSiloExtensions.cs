@@ -1,12 +1,8 @@
 using Dispatch.Catalog;
-using Dispatch.Incidents;
-using Dispatch.Intake;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
@@ -32,10 +28,7 @@ public static class DispatchSiloExtensions
         // [GenerateSerializer], [Id] and [Alias], so renaming a class never breaks stored rows.
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
 
-        services.TryAddSingleton<IIntakePublisher, StreamIntakePublisher>();
-        services.AddSingleton<LedgerSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<LedgerSweeper>());
-        services.AddIncidentRegisterRows(configuration);
+        services.AddCaseJournal(configuration);
 
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
         {
@@ -47,27 +40,6 @@ public static class DispatchSiloExtensions
         });
 
         return silo;
-    }
-
-    /// <summary>
-    /// With SQLite or PostgreSQL storage (<c>Dispatch:Storage:Provider</c>) the incident register is
-    /// a table of the same database, a row per case; with memory storage it stays in grain state.
-    /// </summary>
-    private static void AddIncidentRegisterRows(this IServiceCollection services, IConfiguration configuration)
-    {
-        var storage = configuration.StorageOptions();
-        if (storage.IsPostgres)
-        {
-            var connection = configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)
-                ?? throw new InvalidOperationException("Dispatch:Storage:Provider is postgres but ConnectionStrings:Dispatch is not set.");
-            services.AddSingleton<IIncidentRegisterRows>(sp =>
-                new SqlIncidentRegisterRows(NpgsqlDataSource.Create(connection), sp.GetRequiredService<Serializer<IncidentSummary>>()));
-        }
-        else if (storage.IsSqlite)
-        {
-            services.AddSingleton<IIncidentRegisterRows>(sp => new SqlIncidentRegisterRows(
-                SqliteFactory.Instance.CreateDataSource(storage.SqliteConnectionString), sp.GetRequiredService<Serializer<IncidentSummary>>()));
-        }
     }
 
     /// <summary>

@@ -1,229 +1,122 @@
 using Dispatch.Catalog;
 using Dispatch.Desks;
 using Dispatch.Errors;
-using Dispatch.Intake;
+using Dispatch.Journal;
 using Dispatch.Territory;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Streams;
 
 namespace Dispatch.Incidents;
 
-[GenerateSerializer, Alias("Dispatch.IncidentState")]
-public sealed class IncidentState
-{
-    [Id(0)] public IncidentView? Case { get; set; }
-}
-
+/// <summary>
+/// One case, keyed by its case number: registers reports and records what people do to the case.
+/// It keeps no state of its own: its events are in the journal, and what it holds in memory is their
+/// fold. The desk that tracks the case records what the desk and the clock do straight into the same
+/// journal, so this grain need not be active for a case to be dispatched or escalated; the journal's
+/// (case, sequence) key makes the two writers take turns, and whoever was behind reads and decides again.
+/// Cases are rarely touched for long, so an idle case leaves memory after a few minutes.
+/// </summary>
 [GrainType("incident")]
+[CollectionAgeLimit(Minutes = 3)]
 public sealed partial class IncidentGrain(
-    [PersistentState("incident")] IPersistentState<IncidentState> state,
+    CaseRecorder recorder,
     CategoryCatalog catalog,
     DispatchTime time,
-    IOptions<DispatchOptions> options,
-    IIntakePublisher publisher,
+    ICaseDeliveryPublisher publisher,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
     private const int MaxTextLength = 4000;
 
+    /// <summary>The case's events; null until read from the journal.</summary>
+    private List<CaseEvent>? _events;
+    private CaseState? _state;
+    private string? _integrityProblem;
+
     private string Id => this.GetPrimaryKeyString();
+
+    private ICaseJournal Journal => recorder.Journal;
 
     public async Task<IncidentView> Register(RegisterIncident command)
     {
-        if (state.State.Case is { } existing)
-        {
-            // A resubmission: make sure the first attempt's delivery is still on its way.
-            if (!existing.Delivered && existing.IsOpen)
-            {
-                await Ledger().Add(Id);
-                await PublishIntake(existing);
-            }
-
-            return existing;
-        }
-
         var category = catalog.TryGet(command.Category, out var c) ? c
             : throw new ValidationFailedException("category", $"'{command.Category}' is not a category of the catalog.");
         RequireText("description", command.Description);
 
-        var now = time.Now;
-        var tracker = OwnerResolver.TrackerFor(category, command.Placement.Path);
-        var actor = command.Actor;
-        var view = new IncidentView
+        // A new case number is the usual case: record it at once, and the journal refuses if it is taken.
+        if (_events is null && await TryRecord(Registration(command, category)) is { } recorded)
         {
-            Id = Id,
-            Status = IncidentStatus.Registered,
-            Category = category.Code,
-            Description = command.Description.Trim(),
-            Channel = command.Channel,
-            Reporters = [command.Reporter],
-            Placement = command.Placement,
-            Tracker = tracker,
-            ReportedAt = now,
-            ResolveDue = IncidentDeadlines.ResolveDue(category, now),
-            Escalations = [],
-            Duplicates = [],
-            Timeline =
-            [
-                new TimelineEntry(now, actor, IncidentAction.Report, IncidentStatus.Reported, IncidentStatus.Reported,
-                    $"{command.Channel} report: {category.NameEn} / {category.NameZh}"),
-                new TimelineEntry(now, actor, IncidentAction.Register, IncidentStatus.Reported, IncidentStatus.Registered,
-                    $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}; owner {category.Owner}; tracked by {tracker}"),
-            ],
-            Version = 1,
-        };
-
-        // Persisting the case and recording it for re-drive run side by side; both must hold
-        // before the caller hears "registered".
-        state.State.Case = view;
-        var persist = state.WriteStateAsync();
-        var record = Ledger().Add(Id);
-        try
-        {
-            await persist;
-        }
-        catch
-        {
-            state.State.Case = null;
-            _ = record.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-            throw;
+            await Deliver();
+            return View();
         }
 
-        // If only the ledger failed, the case is persisted: the caller's retry with the same
-        // case number takes the resubmission path above, which records it again.
-        await record;
-
-        Announce(view);
-        await PublishIntake(view);
-        return view;
-    }
-
-    /// <summary>
-    /// Sends the register the case as it is: a one-way update lost with a silo is mended the next
-    /// time the case wakes, and the register ignores a version it already holds.
-    /// </summary>
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (state.State.Case is { } view)
+        await CatchUp();
+        if (_state is null)
         {
-            Register(view);
+            var retried = await TryRecord(Registration(command, category))
+                ?? throw new StorageUnavailableException($"Case {Id} is being written by someone else; try again.");
+            await Deliver();
+            return View();
         }
 
-        return Task.CompletedTask;
-    }
-
-    public Task<IncidentView?> Get() => Task.FromResult(state.State.Case);
-
-    public Task<IncidentView> Acknowledge(DeskRef desk, string notice) =>
-        Apply(IncidentAction.Notice, ActorRef.System(desk.Key), notice, static (v, _) => v with { Delivered = true }, notifyTracker: false);
-
-    public Task<IncidentView> Dispatch(Assignee to, ActorRef actor, string reason)
-    {
-        var action = Current.Status == IncidentStatus.Registered ? IncidentAction.Dispatch : IncidentAction.Reassign;
-        var category = catalog.Get(Current.Category);
-        return Apply(action, actor, $"to {to}: {reason}", (v, now) => v with
+        // A resubmission: make sure the first attempt's delivery is still on its way.
+        if (!_state.Delivered && _state.IsOpen)
         {
-            Assignee = to,
-            DispatchedAt = now,
-            AcceptDue = IncidentDeadlines.AcceptDue(category, now),
-            Delivered = true,
-        }, notifyTracker: false);
-    }
-
-    public Task<IncidentView> Recall(ActorRef actor, string reason) =>
-        Apply(IncidentAction.Recall, actor, reason, static (v, _) => v with { Assignee = null, AcceptDue = null, Delivered = true }, notifyTracker: false);
-
-    public Task<IncidentView> Escalate(DeskRef desk, string reason)
-    {
-        var category = catalog.Get(Current.Category);
-        return Apply(IncidentAction.Escalate, ActorRef.System("clock"), $"to {desk}: {reason}", (v, now) => v with
-        {
-            Escalations = [.. v.Escalations, new EscalationStep(desk, now, reason)],
-            NextEscalationDue = IncidentDeadlines.NextEscalationDue(catalog, category, desk.Level, now),
-        }, notifyTracker: false);
-    }
-
-    public Task<IncidentView> MergeInto(string primaryId, ActorRef actor)
-    {
-        if (Current.Status == IncidentStatus.Merged && Current.MergedInto == primaryId)
-        {
-            return Task.FromResult(Current);
+            await Deliver();
         }
 
-        if (primaryId == Id)
+        return View();
+    }
+
+    public async Task<IncidentView?> Get()
+    {
+        await CatchUp();
+        return _state is null ? null : View();
+    }
+
+    public Task<IncidentView> Accept(ActorRef actor) =>
+        Act(s =>
         {
-            throw new ValidationFailedException("primaryId", "A case cannot be merged into itself.");
-        }
-
-        return Apply(IncidentAction.Merge, actor, $"duplicate of {primaryId}",
-            (v, _) => v with { MergedInto = primaryId, Assignee = null, AcceptDue = null, Delivered = true },
-            notifyTracker: actor.Role != ActorRole.System);
-    }
-
-    public Task<IncidentView> AddReporter(Reporter reporter, string duplicateId)
-    {
-        if (Current.Duplicates.Contains(duplicateId))
-        {
-            return Task.FromResult(Current);
-        }
-
-        return Apply(IncidentAction.AddReporter, ActorRef.System("intake"), $"duplicate report {duplicateId} merged in",
-            (v, _) => v with { Reporters = [.. v.Reporters, reporter], Duplicates = [.. v.Duplicates, duplicateId] },
-            notifyTracker: false);
-    }
-
-    public Task<IncidentView> Notice(ActorRef actor, string text) =>
-        Apply(IncidentAction.Notice, actor, RequireText("text", text), null, notifyTracker: false);
-
-    public Task<IncidentView> Accept(ActorRef actor)
-    {
-        RequireAssignee(actor);
-        return Apply(IncidentAction.Accept, actor, null, static (v, now) => v with { AcceptedAt = v.AcceptedAt ?? now, AcceptDue = null });
-    }
-
-    public Task<IncidentView> Reject(ActorRef actor, string reason)
-    {
-        RequireAssignee(actor);
-        return Apply(IncidentAction.Reject, actor, RequireText("reason", reason), static (v, _) => v with { Assignee = null, AcceptDue = null });
-    }
-
-    public Task<IncidentView> AddNote(ActorRef actor, string note)
-    {
-        RequireAssignee(actor);
-        return Apply(IncidentAction.Note, actor, RequireText("note", note), null, notifyTracker: false);
-    }
-
-    public Task<IncidentView> Resolve(ActorRef actor, string result)
-    {
-        RequireAssignee(actor);
-        return Apply(IncidentAction.Resolve, actor, RequireText("result", result), static (v, now) => v with
-        {
-            ResolvedAt = now,
-            ResolvedOnTime = v.ResolvedOnTime ?? (v.ResolveDue is not { } due || now <= due),
-            NextEscalationDue = null,
+            RequireAssignee(s, actor);
+            return new CaseChange(IncidentAction.Accept, actor);
         });
-    }
 
-    public Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason)
-    {
-        if (passed)
+    public Task<IncidentView> Reject(ActorRef actor, string reason) =>
+        Act(s =>
         {
-            return Apply(IncidentAction.Verify, actor, reason, null);
-        }
-
-        var category = catalog.Get(Current.Category);
-        return Apply(IncidentAction.FailVerification, actor, RequireText("reason", reason), (v, now) => v with
-        {
-            ReworkCount = v.ReworkCount + 1,
-            ResolvedAt = null,
-            ResolveDue = IncidentDeadlines.ResolveDue(category, now),
-            NextEscalationDue = v.Escalations.Count == 0 ? null
-                : IncidentDeadlines.NextEscalationDue(catalog, category, v.Escalations[^1].Desk.Level, now),
+            RequireAssignee(s, actor);
+            return new CaseChange(IncidentAction.Reject, actor, RequireText("reason", reason), NoticeFor: s.Tracker);
         });
-    }
+
+    public Task<IncidentView> AddNote(ActorRef actor, string note) =>
+        Act(s =>
+        {
+            RequireAssignee(s, actor);
+            return new CaseChange(IncidentAction.Note, actor, RequireText("note", note));
+        });
+
+    public Task<IncidentView> Resolve(ActorRef actor, string result) =>
+        Act(s =>
+        {
+            RequireAssignee(s, actor);
+            return new CaseChange(IncidentAction.Resolve, actor, RequireText("result", result));
+        });
+
+    public Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason) =>
+        Act(s =>
+        {
+            if (passed)
+            {
+                return new CaseChange(IncidentAction.Verify, actor, reason);
+            }
+
+            var category = catalog.Get(s.Category);
+            var now = time.Now;
+            return new CaseChange(IncidentAction.FailVerification, actor, RequireText("reason", reason), new ReworkData(
+                IncidentDeadlines.ResolveDue(category, now),
+                s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
+        });
 
     public Task<IncidentView> Close(ActorRef actor, string? reason) =>
-        Apply(IncidentAction.Close, actor, reason, static (v, now) => v with { ClosedAt = now });
+        Act(_ => new CaseChange(IncidentAction.Close, actor, reason));
 
     public Task<IncidentView> Rate(ActorRef actor, int score, string? comment)
     {
@@ -232,118 +125,154 @@ public sealed partial class IncidentGrain(
             throw new ValidationFailedException("score", "A rating is 1 (very dissatisfied) to 5 (very satisfied).");
         }
 
-        return Apply(IncidentAction.Rate, actor, string.IsNullOrWhiteSpace(comment) ? $"{score}/5" : $"{score}/5: {comment.Trim()}",
-            (v, _) => v with { Rating = score });
+        var reason = string.IsNullOrWhiteSpace(comment) ? $"{score}/5" : $"{score}/5: {comment.Trim()}";
+        return Act(_ => new CaseChange(IncidentAction.Rate, actor, reason, new RateData(score)));
     }
 
     public Task<IncidentView> Cancel(ActorRef actor, string reason) =>
-        Apply(IncidentAction.Cancel, actor, RequireText("reason", reason), static (v, now) => v with { ClosedAt = now, AcceptDue = null, NextEscalationDue = null });
+        Act(_ => new CaseChange(IncidentAction.Cancel, actor, RequireText("reason", reason)));
 
     public Task<IncidentView> Supervise(ActorRef actor, string note) =>
-        Apply(IncidentAction.Supervise, actor, RequireText("note", note), null, notifyTracker: false);
+        Act(_ => new CaseChange(IncidentAction.Supervise, actor, RequireText("note", note)));
 
-    public async Task<bool> Redrive()
+    /// <summary>The report and its registration: two events in one append.</summary>
+    private CaseChange[] Registration(RegisterIncident command, CategoryDefinition category)
     {
-        if (state.State.Case is not { } view || view.Delivered || !view.IsOpen)
-        {
-            return true;
-        }
-
-        LogRedrive(logger, Id, view.Tracker.Key);
-        await PublishIntake(view);
-        return false;
-    }
-
-    private IncidentView Current => state.State.Case ?? throw new NotFoundException("incident", Id);
-
-    /// <summary>
-    /// Applies one transition: checks it against the state machine, appends the timeline line,
-    /// persists, and tells the tracking desk. On any failure the case stays as it was.
-    /// </summary>
-    private async Task<IncidentView> Apply(
-        IncidentAction action,
-        ActorRef actor,
-        string? reason,
-        Func<IncidentView, DateTimeOffset, IncidentView>? change,
-        bool notifyTracker = true)
-    {
-        var before = Current;
-        if (!IncidentStateMachine.TryNext(before.Status, action, out var to))
-        {
-            throw new IllegalTransitionException(Id, before.Status.ToString(), action.ToString());
-        }
-
         var now = time.Now;
-        var after = (change?.Invoke(before, now) ?? before) with
-        {
-            Status = to,
-            Timeline = [.. before.Timeline, new TimelineEntry(now, actor.ToString(), action, before.Status, to, reason)],
-            Version = before.Version + 1,
-        };
-
-        state.State.Case = after;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Case = before;
-            throw;
-        }
-
-        Announce(after);
-        if (notifyTracker)
-        {
-            await NotifyTracker(after);
-        }
-
-        return after;
+        var tracker = OwnerResolver.TrackerFor(category, command.Placement.Path);
+        var actor = ActorRef.Parse(command.Actor);
+        return
+        [
+            new CaseChange(IncidentAction.Report, actor, $"{command.Channel} report: {category.NameEn} / {category.NameZh}",
+                new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement)),
+            new CaseChange(IncidentAction.Register, actor,
+                $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}; owner {category.Owner}; tracked by {tracker}",
+                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now))),
+        ];
     }
 
     /// <summary>
-    /// Tells the register and the live feed about a persisted change. Both are one-way: the case
-    /// does not wait for them, and the register ignores versions older than the one it holds.
+    /// Records one change that people asked for. It is decided on the case as this grain knows it; if
+    /// the desk recorded something meanwhile (the journal refuses, or the state no longer allows it),
+    /// the grain reads what it missed and decides again, so the answer always reflects the latest case.
     /// </summary>
-    private void Announce(IncidentView view)
+    private async Task<IncidentView> Act(Func<CaseState, CaseChange> decide)
     {
-        Register(view);
-        GrainFactory.GetGrain<ITransitionFeedGrain>(StableHash.Partition(view.Id, ITransitionFeedGrain.Partitions))
-            .Publish(IncidentTransition.Of(view)).Ignore();
+        if (_events is null)
+        {
+            await CatchUp();
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var state = _state ?? throw new NotFoundException("incident", Id);
+            CaseChange change;
+            try
+            {
+                change = decide(state);
+                if (!IncidentStateMachine.IsLegal(state.Status, change.Type))
+                {
+                    throw new IllegalTransitionException(Id, state.Status.ToString(), change.Type.ToString());
+                }
+            }
+            catch (DispatchException) when (attempt == 1)
+            {
+                // Perhaps refused only because this grain was behind: decide again on the latest case.
+                if (await CatchUp())
+                {
+                    continue;
+                }
+
+                throw;
+            }
+
+            if (await TryRecord([change]) is { } recorded)
+            {
+                await TellTracker(recorded);
+                return View();
+            }
+
+            if (attempt == CaseRecorder.Attempts)
+            {
+                throw new StorageUnavailableException($"Case {Id} kept changing while this was recorded; try again.");
+            }
+
+            await CatchUp();
+        }
     }
 
-    private void Register(IncidentView view) =>
-        GrainFactory.GetGrain<IIncidentRegisterGrain>(IncidentRegister.KeyOf(view.Id, view.ReportedAt))
-            .Upsert(IncidentSummary.Of(view)).Ignore();
-
-    private Task NotifyTracker(IncidentView view) => view.Tracker.Level == OrgLevel.Grid
-        ? GrainFactory.GetGrain<IGridGrain>(view.Tracker.Id).OnIncidentChanged(view)
-        : GrainFactory.GetGrain<IDeskGrain>(view.Tracker.Key).OnIncidentChanged(view);
-
-    private async Task PublishIntake(IncidentView view)
+    private async Task<Recorded?> TryRecord(IReadOnlyList<CaseChange> changes)
     {
-        var streamId = view.Tracker.Level == OrgLevel.Grid
-            ? StreamId.Create(StreamNames.GridIntake, view.Tracker.Id)
-            : StreamId.Create(StreamNames.DeskIntake, view.Tracker.Key);
+        var recorded = await recorder.TryRecord(Id, _state, changes);
+        if (recorded is not null)
+        {
+            (_events ??= []).AddRange(recorded.Events);
+            _state = recorded.After;
+            recorded.Announce(GrainFactory);
+        }
+
+        return recorded;
+    }
+
+    /// <summary>Reads what the journal holds beyond what this grain has folded; answers whether there was anything.</summary>
+    private async Task<bool> CatchUp()
+    {
+        var rows = await Journal.ReadAsync(Id, _state?.Sequence ?? 0);
+        if (_events is null)
+        {
+            _events = [];
+        }
+
+        if (rows.Count == 0)
+        {
+            return false;
+        }
+
+        var problem = JournalChain.Check(rows, _state?.Sequence ?? 0, _state?.Hash ?? "");
+        if (problem is not null && _integrityProblem is null)
+        {
+            _integrityProblem = problem;
+            LogBrokenChain(logger, Id, problem);
+        }
+
+        foreach (var row in rows)
+        {
+            var e = CaseEventCodec.Decode(row);
+            _events.Add(e);
+            _state = CaseFold.Apply(_state, e);
+        }
+
+        return true;
+    }
+
+    /// <summary>Tells the tracking desk what changed (one-way): a desk that misses it reads the case the next time it acts on it.</summary>
+    private Task TellTracker(Recorded recorded)
+    {
+        var tracker = recorded.After.Tracker;
+        return tracker.Level == OrgLevel.Grid
+            ? GrainFactory.GetGrain<IGridGrain>(tracker.Id).OnCaseEvents(recorded.Events)
+            : GrainFactory.GetGrain<IDeskGrain>(tracker.Key).OnCaseEvents(recorded.Events);
+    }
+
+    private async Task Deliver()
+    {
+        var state = _state!;
         try
         {
-            await publisher.Publish(this.GetStreamProvider(StreamNames.Provider), streamId,
-                new IncidentRouted(view.Id, view.Category, view.Placement.BuildingId, view.ReportedAt));
+            await publisher.Publish(this.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(state.Tracker), new CaseRouted(Id, _events!.ToArray()));
         }
         catch (Exception ex)
         {
-            // The case is persisted and in the re-drive ledger: a failed publish is retried from there.
-            LogPublishFailed(logger, ex, Id, view.Tracker.Key);
+            // The case is recorded and waits in the open-case index as undelivered: the re-drive publishes it again.
+            LogPublishFailed(logger, ex, Id, state.Tracker.Key);
         }
     }
 
-    private IIntakeLedgerGrain Ledger() =>
-        GrainFactory.GetGrain<IIntakeLedgerGrain>(StableHash.Partition(Id, options.Value.LedgerPartitions));
+    private IncidentView View() => _state!.ToView(CaseFold.Timeline(_events!), _integrityProblem);
 
-    private void RequireAssignee(ActorRef actor)
+    private void RequireAssignee(CaseState state, ActorRef actor)
     {
-        var assignee = Current.Assignee;
-        if (actor.Role == ActorRole.Worker && assignee?.WorkerId != actor.Id)
+        if (actor.Role == ActorRole.Worker && state.Assignee?.WorkerId != actor.Id)
         {
             throw new NotPermittedException($"Incident '{Id}' is not assigned to worker '{actor.Id}'.");
         }
@@ -364,9 +293,9 @@ public sealed partial class IncidentGrain(
         return text.Trim();
     }
 
-    [LoggerMessage(1001, LogLevel.Information, "Re-driving incident {IncidentId} to {Desk}: not yet acknowledged")]
-    private static partial void LogRedrive(ILogger logger, string incidentId, string desk);
-
-    [LoggerMessage(1002, LogLevel.Warning, "Publishing incident {IncidentId} to {Desk} failed; the re-drive ledger will retry")]
+    [LoggerMessage(1002, LogLevel.Warning, "Publishing case {IncidentId} to {Desk} failed; the re-drive will publish it again")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string incidentId, string desk);
+
+    [LoggerMessage(1003, LogLevel.Error, "The journal of case {IncidentId} does not check out: {Problem}")]
+    private static partial void LogBrokenChain(ILogger logger, string incidentId, string problem);
 }

@@ -6,6 +6,7 @@ namespace Dispatch.Incidents;
 /// <summary>
 /// The legal transitions of a case. Anything not in <see cref="Rules"/> is refused. Actions that
 /// leave the status as it is (escalate, supervise, note...) are listed with the same status on both sides.
+/// The state machine says what is legal; <see cref="CaseFold"/> says what each event does.
 /// </summary>
 public static class IncidentStateMachine
 {
@@ -44,12 +45,14 @@ public static class IncidentStateMachine
             (IncidentStatus.Registered, IncidentAction.Merge, IncidentStatus.Merged),
             (IncidentStatus.Dispatched, IncidentAction.Merge, IncidentStatus.Merged),
             (IncidentStatus.Accepted, IncidentAction.Note, IncidentStatus.Accepted),
+            (IncidentStatus.Registered, IncidentAction.Acknowledge, IncidentStatus.Registered),
         };
 
         foreach (var status in Working)
         {
             rules.Add((status, IncidentAction.Cancel, IncidentStatus.Cancelled));
             rules.Add((status, IncidentAction.Escalate, status));
+            rules.Add((status, IncidentAction.Notify, status));
         }
 
         foreach (var status in Open)

@@ -1,5 +1,6 @@
 using Dispatch.Desks;
 using Dispatch.Errors;
+using Dispatch.Journal;
 
 namespace Dispatch.Workforce;
 
@@ -10,14 +11,26 @@ public sealed class WorkerState
 }
 
 /// <summary>
-/// One worker: profile, skills and duty status. Their cases live on their grid's desk, which is
-/// the one place that assigns them, so the worker grain asks the desk rather than keeping a copy.
+/// One worker: profile and skills (grain state, written when the territory is loaded) and duty
+/// (a row per change in the worker's own journal stream). Their cases live on their grid's desk,
+/// which is the one place that assigns them, so the worker grain asks the desk rather than keeping a copy.
 /// </summary>
 [GrainType("worker")]
 public sealed class WorkerGrain(
-    [PersistentState("worker")] IPersistentState<WorkerState> state) : Grain, IWorkerGrain
+    [PersistentState("worker")] IPersistentState<WorkerState> state,
+    ICaseJournal journal,
+    DispatchTime time) : Grain, IWorkerGrain
 {
+    /// <summary>The last duty row; read when the grain activates.</summary>
+    private JournalEntry? _lastDuty;
+
     private string WorkerId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = CaseStreams.OfWorker(WorkerId);
+        _lastDuty = (await journal.LastEntriesAsync([stream], cancellationToken)).GetValueOrDefault(stream);
+    }
 
     public async Task Configure(WorkerProfile profile)
     {
@@ -33,7 +46,7 @@ public sealed class WorkerGrain(
 
         state.State.Profile = profile;
         await state.WriteStateAsync();
-        await Grid(profile).UpsertWorker(profile);
+        await Grid(profile).UpsertWorker(profile with { OnDuty = OnDuty(profile) });
     }
 
     public async Task<WorkerView?> Get()
@@ -43,23 +56,37 @@ public sealed class WorkerGrain(
             return null;
         }
 
-        var assignments = await Grid(profile).GetAssignments(WorkerId);
-        return new WorkerView(profile, profile.OnDuty, assignments);
+        var onDuty = OnDuty(profile);
+        return new WorkerView(profile with { OnDuty = onDuty }, onDuty, await Grid(profile).GetAssignments(WorkerId));
     }
 
     public async Task<WorkerView> SetDuty(bool onDuty, string actor)
     {
         var profile = state.State.Profile ?? throw new NotFoundException("worker", WorkerId);
-        if (profile.OnDuty != onDuty)
+        for (var attempt = 1; OnDuty(profile) != onDuty; attempt++)
         {
-            state.State.Profile = profile = profile with { OnDuty = onDuty };
-            await state.WriteStateAsync();
+            var row = new DutyChange(WorkerId, profile.GridId, onDuty).Encode(_lastDuty, actor, time.Now);
+            if (await journal.AppendAsync(new JournalAppend([row])))
+            {
+                _lastDuty = row;
+                break;
+            }
+
+            if (attempt == Incidents.CaseRecorder.Attempts)
+            {
+                throw new StorageUnavailableException($"The duty of worker {WorkerId} kept changing; try again.");
+            }
+
+            var stream = CaseStreams.OfWorker(WorkerId);
+            _lastDuty = (await journal.LastEntriesAsync([stream])).GetValueOrDefault(stream);
         }
 
         // Told every time, even when unchanged here: a desk that missed the last change catches up.
         await Grid(profile).ChangeDuty(WorkerId, onDuty);
-        return new WorkerView(profile, onDuty, await Grid(profile).GetAssignments(WorkerId));
+        return new WorkerView(profile with { OnDuty = onDuty }, onDuty, await Grid(profile).GetAssignments(WorkerId));
     }
+
+    private bool OnDuty(WorkerProfile profile) => _lastDuty is { } row && DutyChange.Decode(row) is { } change ? change.OnDuty : profile.OnDuty;
 
     private IGridGrain Grid(WorkerProfile profile) => GrainFactory.GetGrain<IGridGrain>(profile.GridId);
 }

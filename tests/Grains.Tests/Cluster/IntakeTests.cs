@@ -82,7 +82,7 @@ public sealed class IntakeTests(DispatchClusterFixture fixture) : IClassFixture<
         var dispatched = await fixture.IncidentWhen(report.Id, v => v.Status == IncidentStatus.Dispatched);
         Assert.Null(dispatched.Assignee?.WorkerId);
         Assert.Equal(report.Tracker, dispatched.Assignee?.Desk);
-        Assert.Contains("access list", dispatched.Timeline[^1].Reason, StringComparison.Ordinal);
+        Assert.Contains("access list", dispatched.Timeline.Last(t => t.Action == IncidentAction.Dispatch).Reason, StringComparison.Ordinal);
 
         var owner = await fixture.Grains.GetGrain<IDeskGrain>(report.Tracker.Key).GetDesk();
         Assert.Contains(owner!.OwnedCases, c => c.IncidentId == report.Id);

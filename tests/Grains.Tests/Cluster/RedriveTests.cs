@@ -1,6 +1,7 @@
 using Dispatch.Incidents;
-using Dispatch.Intake;
+using Dispatch.Journal;
 using Dispatch.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dispatch.Tests.Cluster;
 
@@ -10,7 +11,7 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
     public sealed class Cluster : DispatchClusterFixture;
 
     [Fact]
-    public async Task An_incident_whose_intake_message_was_lost_is_re_driven_and_dispatched()
+    public async Task A_case_whose_delivery_message_was_lost_is_found_in_the_journal_and_re_driven()
     {
         var grid = fixture.ClaimGrid();
         var id = IncidentIds.New(fixture.Time.GetUtcNow());
@@ -18,13 +19,13 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
 
         var registered = await fixture.ReportAt(grid, "sanitation", id: id);
 
-        // Acknowledged to the caller, yet no desk has it: the message is gone.
+        // Acknowledged to the caller, yet no desk has it: the message is gone. The journal's
+        // open-case index holds it as undelivered.
         Assert.Equal(IncidentStatus.Registered, registered.Status);
         Assert.False((await fixture.Incident(id).Get())!.Delivered);
-        var ledger = fixture.Grains.GetGrain<IIntakeLedgerGrain>(StableHash.Partition(id, 16));
-        Assert.True(await ledger.PendingCount() >= 1);
+        Assert.Contains(grid.Id, (await fixture.Journal.OpenDesksAsync()).Select(d => d.Split(':')[1]));
 
-        // The ledger re-drives after its delay; the first re-drive is lost as well, the second lands.
+        // The sweep publishes it again after the delay; the first re-drive is lost as well, the second lands.
         for (var second = 0; second < 12; second++)
         {
             fixture.Advance(TimeSpan.FromSeconds(1));
@@ -34,29 +35,29 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
         var dispatched = await fixture.IncidentWhen(id, v => v.Status == IncidentStatus.Dispatched);
         Assert.True(dispatched.Delivered);
         Assert.Equal(grid.GridWorker.Id, dispatched.Assignee?.WorkerId);
-        Assert.Equal(2, fixture.Publisher.Dropped);
+        Assert.Equal(2, fixture.Publisher.Drop.Consumed);
 
-        // Once delivered, the next sweep after the delay forgets it.
-        await fixture.Eventually(async () =>
-        {
-            fixture.Advance(TimeSpan.FromSeconds(1));
-            return await ledger.PendingCount();
-        }, count => count == 0, "the ledger to forget the delivered incident");
+        // Delivered is recorded with the dispatch: a sweep after the delay finds nothing of it.
+        fixture.Advance(TimeSpan.FromSeconds(10));
+        var sweeper = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<DeliverySweeper>();
+        Assert.Equal(0, await sweeper.Sweep());
     }
 
     [Fact]
-    public async Task A_repeated_delivery_does_not_take_the_case_in_twice()
+    public async Task A_repeated_delivery_or_registration_does_not_take_the_case_in_twice()
     {
         var grid = fixture.ClaimGrid();
         var registered = await fixture.ReportAt(grid, "property");
         var dispatched = await fixture.IncidentWhen(registered.Id, v => v.Status == IncidentStatus.Dispatched);
 
-        // A second copy of the intake message, as an at-least-once stream may deliver.
-        await fixture.Grains.GetGrain<IIncidentGrain>(registered.Id).Register(
+        // A second registration of the same case number, and a second copy of the delivery message
+        // with the case as it was when first published, as an at-least-once stream may deliver it.
+        var again = await fixture.Grains.GetGrain<IIncidentGrain>(registered.Id).Register(
             new RegisterIncident("property", "again", new Reporter("x", null), Channel.Hotline, registered.Placement, "test"));
+        Assert.Equal(dispatched.Version, again.Version);
+        var first = CaseEventCodec.Decode(await fixture.Journal.ReadAsync(registered.Id)).Take(2).ToArray();
         var streams = fixture.Cluster.Client.GetStreamProvider(StreamNames.Provider);
-        await streams.GetStream<IncidentRouted>(Orleans.Runtime.StreamId.Create(StreamNames.GridIntake, grid.Id))
-            .OnNextAsync(new IncidentRouted(registered.Id, "property", registered.Placement.BuildingId, registered.ReportedAt));
+        await streams.GetStream<CaseRouted>(CaseDelivery.StreamOf(registered.Tracker)).OnNextAsync(new CaseRouted(registered.Id, first));
         var marker = await fixture.ReportAt(grid, "noise");
         await fixture.IncidentWhen(marker.Id, v => v.Delivered);
 
@@ -64,5 +65,21 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
         Assert.Equal(dispatched.Version, after!.Version);
         var desk = await fixture.Grains.GetGrain<Desks.IGridGrain>(grid.Id).GetDesk();
         Assert.Single(desk!.OpenCases, c => c.IncidentId == registered.Id);
+    }
+
+    [Fact]
+    public async Task A_desk_that_wakes_with_an_undelivered_case_takes_it_in_without_waiting_for_the_sweep()
+    {
+        var grid = fixture.ClaimGrid();
+        var id = IncidentIds.New(fixture.Time.GetUtcNow());
+        fixture.Publisher.Drop.Set(id, 1);
+        await fixture.ReportAt(grid, "sanitation", id: id);
+        var desk = fixture.Grains.GetGrain<Desks.IGridGrain>(grid.Id);
+
+        await fixture.Cluster.DeactivateAsync(desk);
+        await desk.GetDesk();
+
+        var dispatched = await fixture.IncidentWhen(id, v => v.Status == IncidentStatus.Dispatched);
+        Assert.Equal(grid.GridWorker.Id, dispatched.Assignee?.WorkerId);
     }
 }

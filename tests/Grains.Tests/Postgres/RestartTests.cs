@@ -24,6 +24,8 @@ public sealed class RestartTests(PostgresServer server) : IClassFixture<Postgres
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Dispatch:CityId"] = TestCity.CityId,
+            ["Dispatch:Storage:Provider"] = "postgres",
+            ["ConnectionStrings:Dispatch"] = connection,
         }).Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ServiceId = "dispatch-restart-test";

@@ -82,12 +82,4 @@ public sealed class IncidentRegisterTests
         var after = Query() with { After = IncidentCursor.Of(cases[1]) };
         Assert.Equal(["20261123-AAAAAAAAAAAA", "20261123-DDDDDDDDDDDD"], cases.Where(c => after.Matches(c, Noon)).Select(c => c.Id));
     }
-
-    [Fact]
-    public void The_register_is_cut_by_report_day_and_a_stable_hash_of_the_case_number()
-    {
-        var key = IncidentRegister.KeyOf("20261123-AAAAAAAAAAAA", new DateTimeOffset(2026, 11, 23, 23, 59, 0, TimeSpan.FromHours(-8)));
-        Assert.StartsWith("20261124-", key, StringComparison.Ordinal);
-        Assert.Equal(key, IncidentRegister.KeyOf("20261123-AAAAAAAAAAAA", new DateTimeOffset(2026, 11, 24, 7, 59, 0, TimeSpan.Zero)));
-    }
 }

@@ -44,6 +44,10 @@ public sealed class IncidentStateMachineTests
         [(Dispatched, AddReporter)] = Dispatched,
         [(Accepted, AddReporter)] = Accepted,
         [(Resolved, AddReporter)] = Resolved,
+        [(Registered, Acknowledge)] = Registered,
+        [(Registered, Notify)] = Registered,
+        [(Dispatched, Notify)] = Dispatched,
+        [(Accepted, Notify)] = Accepted,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()

@@ -3,6 +3,7 @@ using Dispatch.Catalog;
 using Dispatch.Hosting;
 using Dispatch.Incidents;
 using Dispatch.Intake;
+using Dispatch.Journal;
 using Dispatch.Territory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,9 +30,17 @@ public class DispatchClusterFixture : IAsyncLifetime
 
     public FakeTimeProvider Time { get; } = new(Start);
 
-    public DroppingIntakePublisher Publisher { get; } = new();
+    public DroppingDeliveryPublisher Publisher { get; } = new();
 
     public ConcurrentDictionary<string, (BinaryData Data, string ETag)> Storage { get; } = new();
+
+    /// <summary>The case journal every silo writes to, standing in for the database.</summary>
+    public MemoryJournalStore Journal { get; } = new();
+
+    /// <summary>The register projected from <see cref="Journal"/>, shared by every silo as its table would be.</summary>
+    public MemoryCaseRegister Register { get; }
+
+    public DispatchClusterFixture() => Register = new MemoryCaseRegister(Journal);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -54,7 +63,9 @@ public class DispatchClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(new DispatchTime(Time));
-            silo.Services.AddSingleton<IIntakePublisher>(Publisher);
+            silo.Services.AddSingleton<ICaseDeliveryPublisher>(Publisher);
+            silo.Services.AddSingleton<IJournalStore>(Journal);
+            silo.Services.AddSingleton<ICaseRegister>(Register);
             silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
                 (sp, _) => new SharedGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), Storage));
             silo.UseInMemoryReminderService();
@@ -111,6 +122,9 @@ public class DispatchClusterFixture : IAsyncLifetime
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The figures of a desk and everything below it, from the register.</summary>
+    public Task<Desks.CaseStatistics> Statistics(DeskRef desk) => Grains.GetGrain<IIncidentSearchGrain>(0).Statistics(desk);
 
     /// <summary>Moves domain time; timers due in between fire.</summary>
     public void Advance(TimeSpan by) => Time.Advance(by);

@@ -1,21 +1,20 @@
 using Dispatch.Incidents;
-using Dispatch.Intake;
 using Orleans.Streams;
 
 namespace Dispatch.Tests.Support;
 
-/// <summary>Loses intake messages on purpose: every message for the incidents named in <see cref="Drop"/>.</summary>
-public sealed class DroppingIntakePublisher : IIntakePublisher
+/// <summary>Loses delivery messages on purpose: every message for the cases named in <see cref="Drop"/>.</summary>
+public sealed class DroppingDeliveryPublisher : ICaseDeliveryPublisher
 {
-    private readonly StreamIntakePublisher _inner = new();
+    private readonly StreamCaseDeliveryPublisher _inner = new();
 
     /// <summary>Incident id → how many more of its messages to lose.</summary>
     public ConcurrentDictionaryCounter Drop { get; } = new();
 
     public int Dropped => Drop.Consumed;
 
-    public Task Publish(IStreamProvider streams, StreamId streamId, IncidentRouted message) =>
-        Drop.TryConsume(message.IncidentId) ? Task.CompletedTask : _inner.Publish(streams, streamId, message);
+    public Task Publish(IStreamProvider streams, StreamId streamId, CaseRouted message) =>
+        Drop.TryConsume(message.CaseId) ? Task.CompletedTask : _inner.Publish(streams, streamId, message);
 }
 
 public sealed class ConcurrentDictionaryCounter

@@ -1,0 +1,118 @@
+using Dispatch.Territory;
+
+namespace Dispatch.Incidents;
+
+/// <summary>
+/// One thing that happened to a case: a line of its timeline and a row of the case journal. Events
+/// are immutable and numbered from 1 within their case; each carries the hash of its row, which
+/// chains to the row before it, so a history that was edited or cut short is detected. A case's
+/// state is the fold of its events (<c>CaseFold</c>); nothing else about a case is stored.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.CaseEvent")]
+public sealed record CaseEvent
+{
+    [Id(0)] public required string CaseId { get; init; }
+
+    /// <summary>1 for the first event of the case, one more for each after it.</summary>
+    [Id(1)] public required int Sequence { get; init; }
+
+    [Id(2)] public required IncidentAction Type { get; init; }
+
+    /// <summary>Who did it, as <c>role:id</c> (<see cref="ActorRef"/>).</summary>
+    [Id(3)] public required string Actor { get; init; }
+
+    [Id(4)] public required DateTimeOffset At { get; init; }
+
+    /// <summary>What the timeline says about it: a reason, a result, a note.</summary>
+    [Id(5)] public string? Reason { get; init; }
+
+    /// <summary>What the event type carries beyond the envelope; null for types that carry nothing.</summary>
+    [Id(6)] public CaseEventData? Data { get; init; }
+
+    /// <summary>The desk that sees this event among its notices (a missed deadline, a case escalated to it), if any.</summary>
+    [Id(7)] public DeskRef? NoticeFor { get; init; }
+
+    /// <summary>The SHA-256 of the journal row, hex; it covers the previous row's hash.</summary>
+    [Id(8)] public required string Hash { get; init; }
+}
+
+/// <summary>The type-specific part of a <see cref="CaseEvent"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.CaseEventData")]
+public abstract record CaseEventData;
+
+/// <summary>The report as it came in (the first event of a case).</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ReportData")]
+public sealed record ReportData(
+    [property: Id(0)] string Category,
+    [property: Id(1)] string Description,
+    [property: Id(2)] Channel Channel,
+    [property: Id(3)] Reporter Reporter,
+    [property: Id(4)] Placement Placement) : CaseEventData;
+
+/// <summary>Registration: the desk that tracks the case and its resolve deadline.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.RegisterData")]
+public sealed record RegisterData(
+    [property: Id(0)] DeskRef Tracker,
+    [property: Id(1)] DateTimeOffset? ResolveDue) : CaseEventData;
+
+/// <summary>
+/// A dispatch or reassignment: who has the case now and when they must sign for it.
+/// <see cref="PassOver"/> names a worker not to be given this case again (one who let the accept deadline pass).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.AssignData")]
+public sealed record AssignData(
+    [property: Id(0)] Assignee To,
+    [property: Id(1)] DateTimeOffset? AcceptDue,
+    [property: Id(2)] string? PassOver = null) : CaseEventData;
+
+/// <summary>The case goes back to its desk's queue; <see cref="PassOver"/> as for <see cref="AssignData"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.RecallData")]
+public sealed record RecallData(
+    [property: Id(0)] string? PassOver) : CaseEventData;
+
+/// <summary>One step up the chain of command, and when the next one is due if the case is still unresolved.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.EscalateData")]
+public sealed record EscalateData(
+    [property: Id(0)] DeskRef To,
+    [property: Id(1)] DateTimeOffset? NextEscalationDue) : CaseEventData;
+
+/// <summary>A failed verification: the fresh resolve clock for the rework.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ReworkData")]
+public sealed record ReworkData(
+    [property: Id(0)] DateTimeOffset ResolveDue,
+    [property: Id(1)] DateTimeOffset? NextEscalationDue) : CaseEventData;
+
+[GenerateSerializer, Immutable, Alias("Dispatch.RateData")]
+public sealed record RateData(
+    [property: Id(0)] int Score) : CaseEventData;
+
+[GenerateSerializer, Immutable, Alias("Dispatch.MergeData")]
+public sealed record MergeData(
+    [property: Id(0)] string PrimaryId) : CaseEventData;
+
+/// <summary>Another caller about the same problem, whose own report was merged into this case.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ReporterData")]
+public sealed record ReporterData(
+    [property: Id(0)] Reporter Reporter,
+    [property: Id(1)] string DuplicateId) : CaseEventData;
+
+/// <summary>An immediate notice to a desk above (emergencies), without handing the case over.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.NotifyData")]
+public sealed record NotifyData(
+    [property: Id(0)] DeskRef To) : CaseEventData;
+
+/// <summary>
+/// A notice that the escalation deadline due at <see cref="EscalationDue"/> fired with no level left
+/// above: that deadline is not fired again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.TopReachedData")]
+public sealed record TopReachedData(
+    [property: Id(0)] DateTimeOffset EscalationDue) : CaseEventData;
+
+/// <summary>
+/// A case recorded before the journal existed, imported whole: its state and timeline as the old
+/// grain state held them. Events after it continue the history.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ImportData")]
+public sealed record ImportData(
+    [property: Id(0)] IncidentView Case) : CaseEventData;

@@ -1,0 +1,337 @@
+using Dispatch.Catalog;
+using Dispatch.Errors;
+using Dispatch.Incidents;
+using Dispatch.Journal;
+using Dispatch.Territory;
+using Microsoft.Extensions.Logging;
+
+namespace Dispatch.Desks;
+
+/// <summary>What a desk decides about its cases; a grid and an area or department desk differ only here.</summary>
+public interface IDeskPolicy
+{
+    /// <summary>A case has come to the desk that nobody has taken in yet: give it to someone, merge it, or queue it.</summary>
+    Task TakeIn(CaseState state);
+
+    /// <summary>The sign-for deadline passed on a dispatched case.</summary>
+    Task OnAcceptMissed(CaseState state);
+
+    /// <summary>A case came back to the desk's queue because someone else returned it (a worker's reject).</summary>
+    Task OnReturned(CaseState before, CaseState after);
+}
+
+/// <summary>
+/// The cases a desk tracks and what every desk does with them: rebuilt from the journal when the
+/// desk activates (one query), kept current from what the desk records itself and what the
+/// incidents tell it, and driven by the desk's clock. The desk records its own changes straight
+/// into the journal after the state it holds; when another writer got there first, it reads the
+/// case again and decides afresh, so it never acts on a case as it was.
+/// </summary>
+public sealed partial class CaseDesk
+{
+    private readonly IGrainFactory _grains;
+    private readonly CaseRecorder _recorder;
+    private readonly CategoryCatalog _catalog;
+    private readonly DispatchTime _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, CaseState> _open = new(StringComparer.Ordinal);
+
+    public CaseDesk(Grain grain, IGrainFactory grains, DeskRef self, CaseRecorder recorder, CategoryCatalog catalog, DispatchTime time, Func<Task> wakeThroughRuntime, ILogger logger)
+    {
+        _grains = grains;
+        Self = self;
+        _recorder = recorder;
+        _catalog = catalog;
+        _time = time;
+        _logger = logger;
+        Clock = new DeskClock(grain, time, wakeThroughRuntime, logger);
+    }
+
+    public DeskRef Self { get; }
+
+    public DeskClock Clock { get; }
+
+    /// <summary>Set by the desk grain once it can decide (after its own state has loaded).</summary>
+    public IDeskPolicy Policy { get; set; } = null!;
+
+    public IReadOnlyCollection<CaseState> Open => _open.Values;
+
+    public ActorRef Actor => ActorRef.System(Self.Key);
+
+    public CaseState? Find(string caseId) => _open.GetValueOrDefault(caseId);
+
+    /// <summary>
+    /// Rebuilds the desk's cases from the journal and takes in the ones no desk has taken in yet.
+    /// Deadlines that passed meanwhile fire right after.
+    /// </summary>
+    public async Task Load()
+    {
+        var rows = await _recorder.Journal.ReadOpenCasesAsync(Self.Key);
+        foreach (var stream in rows.GroupBy(r => r.Stream))
+        {
+            if (CaseFold.Replay(stream.Select(CaseEventCodec.Decode)) is { } state)
+            {
+                Track(state);
+            }
+        }
+
+        foreach (var state in _open.Values.Where(s => s.Status == IncidentStatus.Registered && !s.Delivered).ToArray())
+        {
+            await TakeIn(state);
+        }
+
+        await Clock.Rearm();
+    }
+
+    /// <summary>A case delivered to the desk (stream message or re-drive); taking it in again changes nothing.</summary>
+    public async Task Receive(CaseRouted message)
+    {
+        if (_open.ContainsKey(message.CaseId))
+        {
+            await Observe(message.Events);
+            return;
+        }
+
+        if (CaseFold.Replay(message.Events) is not { IsOpen: true } state || state.Tracker != Self)
+        {
+            return;
+        }
+
+        Track(state);
+        if (state.Status == IncidentStatus.Registered && !state.Delivered)
+        {
+            await TakeIn(state);
+        }
+
+        await Clock.Rearm();
+    }
+
+    /// <summary>Events someone else recorded on the desk's cases (the incident grain, after what people did).</summary>
+    public async Task Observe(IReadOnlyList<CaseEvent> events)
+    {
+        foreach (var ofCase in events.GroupBy(e => e.CaseId))
+        {
+            var before = Find(ofCase.Key);
+            var after = before;
+            foreach (var e in ofCase.OrderBy(e => e.Sequence))
+            {
+                if (after is not null && e.Sequence == after.Sequence + 1)
+                {
+                    after = CaseFold.Apply(after, e);
+                }
+                else if (after is null || e.Sequence > after.Sequence)
+                {
+                    // Missed something (or never held the case): the journal has it all.
+                    after = null;
+                    break;
+                }
+            }
+
+            after = after is null ? await Refresh(ofCase.Key) : Track(after);
+            if (before is not null && after is not null && after.Tracker == Self
+                && after.Status == IncidentStatus.Registered && before.Status != IncidentStatus.Registered)
+            {
+                await Policy.OnReturned(before, after);
+            }
+        }
+
+        await Clock.Rearm();
+    }
+
+    /// <summary>
+    /// Records on a case what <paramref name="decide"/> answers for its latest state (null or empty:
+    /// nothing to do). When another writer came first, reads the case again and asks again.
+    /// Answers the case as it is afterwards, or null when there is no such case.
+    /// </summary>
+    public async Task<CaseState?> Record(string caseId, Func<CaseState, IReadOnlyList<CaseChange>?> decide)
+    {
+        var state = Find(caseId);
+        for (var attempt = 1; ; attempt++)
+        {
+            state ??= await Refresh(caseId);
+            if (state is null)
+            {
+                return null;
+            }
+
+            var changes = decide(state);
+            if (changes is not { Count: > 0 })
+            {
+                return state;
+            }
+
+            if (await _recorder.TryRecord(caseId, state, changes) is { } recorded)
+            {
+                recorded.Announce(_grains);
+                return Track(recorded.After);
+            }
+
+            if (attempt == CaseRecorder.Attempts)
+            {
+                throw new StorageUnavailableException($"Case {caseId} kept changing while desk {Self} recorded on it.");
+            }
+
+            state = await Refresh(caseId);
+        }
+    }
+
+    /// <summary>Reads what the journal holds of a case beyond what the desk has; answers the case as it is now.</summary>
+    public async Task<CaseState?> Refresh(string caseId)
+    {
+        var known = Find(caseId);
+        var rows = await _recorder.Journal.ReadAsync(caseId, known?.Sequence ?? 0);
+        var state = known;
+        foreach (var row in rows)
+        {
+            state = CaseFold.Apply(state, CaseEventCodec.Decode(row));
+        }
+
+        return state is null ? null : Track(state);
+    }
+
+    /// <summary>Fires every deadline that is due, earliest first.</summary>
+    public async Task Wake()
+    {
+        var now = _time.Now;
+        foreach (var (caseId, kind, _) in Clock.TakeDue(now))
+        {
+            if (Find(caseId) is not { } state)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (kind == DeadlineKind.Accept)
+                {
+                    if (state.Status == IncidentStatus.Dispatched && state.AcceptDue <= now)
+                    {
+                        await Policy.OnAcceptMissed(state);
+                    }
+                }
+                else
+                {
+                    await EscalateWhenDue(caseId);
+                }
+            }
+            catch (Exception ex)
+            {
+                LogDeadlineFailed(_logger, ex, Self.Key, caseId, kind);
+                // Try again shortly rather than lose the deadline (or spin on a failing call).
+                Clock.Postpone(caseId, kind, now + DeskClock.Retry);
+            }
+        }
+
+        await Clock.Rearm();
+    }
+
+    /// <summary>Sends a case one level up if its escalation deadline has passed and it still waits for a result.</summary>
+    public async Task<CaseState?> EscalateWhenDue(string caseId)
+    {
+        var before = Find(caseId)?.Escalations.Count ?? 0;
+        var after = await Record(caseId, DecideEscalation);
+        if (after is not null && after.Escalations.Count > before)
+        {
+            LogEscalated(_logger, caseId, Self.Key, after.Escalations[^1].Desk.Key);
+        }
+
+        return after;
+    }
+
+    private IReadOnlyList<CaseChange>? DecideEscalation(CaseState s)
+    {
+        var now = _time.Now;
+        if (!s.Status.IsAwaitingResult() || s.EscalationDue is not { } due || due > now || due == s.EscalationSpent)
+        {
+            return null;
+        }
+
+        var reason = s.Escalations.Count == 0
+            ? $"resolve deadline {s.ResolveDue:u} missed"
+            : $"supervision window at {s.Escalations[^1].Desk} missed";
+        return EscalateOrNotice(s, reason, due);
+    }
+
+    /// <summary>The step one level up the chain, or — with nowhere left to go — a notice that the deadline cannot be escalated.</summary>
+    public IReadOnlyList<CaseChange> EscalateOrNotice(CaseState s, string reason, DateTimeOffset due) =>
+        Escalation(s, reason) is { } step
+            ? [step]
+            : [new CaseChange(IncidentAction.Notice, Actor, $"{reason}; there is no level above {Self}", new TopReachedData(due), Self)];
+
+    /// <summary>The step one level up the chain (the next desk lists it among its notices), or null at the top.</summary>
+    public CaseChange? Escalation(CaseState s, string reason)
+    {
+        if (EscalationChain.Next(s.Placement.Path, Self, s.Escalations) is not { } next)
+        {
+            return null;
+        }
+
+        var nextDue = IncidentDeadlines.NextEscalationDue(_catalog, _catalog.Get(s.Category), next.Level, _time.Now);
+        return new CaseChange(IncidentAction.Escalate, ActorRef.System("clock"), $"to {next}: {reason}", new EscalateData(next, nextDue), next);
+    }
+
+    /// <summary>An immediate notice to the desk above (emergency categories), or null when there is none.</summary>
+    public CaseChange? NoticeUpward(CaseState s)
+    {
+        var category = _catalog.Get(s.Category);
+        return category.NotifyUpward && EscalationChain.Next(s.Placement.Path, Self, []) is { } above
+            ? new CaseChange(IncidentAction.Notify, Actor, $"{category.NameEn}: immediate notice to {above}", new NotifyData(above), above)
+            : null;
+    }
+
+    /// <summary>The desk's notices: the newest journal rows addressed to it.</summary>
+    public async Task<DeskNotice[]> Notices(int limit) =>
+        (await _recorder.Journal.NoticesAsync(Self.Key, limit)).Select(row =>
+        {
+            var e = CaseEventCodec.Decode(row);
+            return new DeskNotice(e.At, e.CaseId, NoticeText(e));
+        }).ToArray();
+
+    /// <summary>What a notice says, from the event behind it.</summary>
+    public static string NoticeText(CaseEvent e) => e.Type switch
+    {
+        IncidentAction.Reject => $"rejected by {e.Actor}: {e.Reason}",
+        IncidentAction.Escalate => $"escalated here by {e.Actor}: {e.Reason}",
+        IncidentAction.Notify => $"from {e.Actor}: {e.Reason}",
+        IncidentAction.Merge => $"merged: {e.Reason}",
+        _ => e.Reason ?? e.Type.ToString(),
+    };
+
+    private async Task TakeIn(CaseState state)
+    {
+        try
+        {
+            await Policy.TakeIn(state);
+        }
+        catch (Exception ex)
+        {
+            // Still undelivered in the journal: the re-drive brings it back.
+            LogTakeInFailed(_logger, ex, Self.Key, state.Id);
+        }
+    }
+
+    /// <summary>Holds the case while it is open and tracked here, with its deadlines; lets it go otherwise.</summary>
+    private CaseState Track(CaseState state)
+    {
+        if (state.IsOpen && state.Tracker == Self)
+        {
+            _open[state.Id] = state;
+            Clock.Schedule(state);
+        }
+        else if (_open.Remove(state.Id))
+        {
+            Clock.Clear(state.Id);
+        }
+
+        return state;
+    }
+
+    [LoggerMessage(2001, LogLevel.Information, "Incident {IncidentId} escalated from {Desk} to {Target}")]
+    private static partial void LogEscalated(ILogger logger, string incidentId, string desk, string target);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Desk {Desk}: handling the {Kind} deadline of {IncidentId} failed; retrying")]
+    private static partial void LogDeadlineFailed(ILogger logger, Exception exception, string desk, string incidentId, DeadlineKind kind);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Desk {Desk}: taking in {IncidentId} failed; the re-drive will bring it back")]
+    private static partial void LogTakeInFailed(ILogger logger, Exception exception, string desk, string incidentId);
+}

@@ -1,0 +1,174 @@
+using Dispatch.Territory;
+
+namespace Dispatch.Incidents;
+
+/// <summary>
+/// What each event does to a case: one pure function from a state and an event to the next state.
+/// The state machine (<see cref="IncidentStateMachine"/>) decides what may be recorded; this decides
+/// what a recorded event means. Everything that holds a case — its grain, its desk, the register —
+/// folds the same events through here, so they cannot disagree.
+/// </summary>
+public static class CaseFold
+{
+    /// <summary>The state after <paramref name="e"/>. A history starts with a report (or an imported case).</summary>
+    public static CaseState Apply(CaseState? state, CaseEvent e)
+    {
+        if (state is null)
+        {
+            return e.Data switch
+            {
+                ReportData report when e.Type == IncidentAction.Report => Started(e, report),
+                ImportData import when e.Type == IncidentAction.Import => Imported(e, import.Case),
+                _ => throw new InvalidDataException($"Case {e.CaseId} starts with {e.Type} at sequence {e.Sequence}; a history starts with a report."),
+            };
+        }
+
+        var to = IncidentStateMachine.TryNext(state.Status, e.Type, out var next) ? next : state.Status;
+        var s = state with { Sequence = e.Sequence, Hash = e.Hash, Status = to, UpdatedAt = e.At };
+        return e.Type switch
+        {
+            IncidentAction.Register when e.Data is RegisterData r => s with { Tracker = r.Tracker, ResolveDue = r.ResolveDue },
+            IncidentAction.Acknowledge => s with { Delivered = true },
+            IncidentAction.Dispatch or IncidentAction.Reassign when e.Data is AssignData a => s with
+            {
+                Assignee = a.To,
+                DispatchedAt = e.At,
+                AcceptDue = a.AcceptDue,
+                Delivered = true,
+                PassedOver = PassOver(s.PassedOver, a.PassOver),
+            },
+            IncidentAction.Recall => s with
+            {
+                Assignee = null,
+                AcceptDue = null,
+                Delivered = true,
+                PassedOver = PassOver(s.PassedOver, (e.Data as RecallData)?.PassOver),
+            },
+            IncidentAction.Accept => s with { AcceptedAt = s.AcceptedAt ?? e.At, AcceptDue = null },
+            IncidentAction.Reject => s with
+            {
+                PassedOver = PassOver(s.PassedOver, s.Assignee?.WorkerId),
+                Assignee = null,
+                AcceptDue = null,
+            },
+            IncidentAction.Resolve => s with
+            {
+                ResolvedAt = e.At,
+                ResolvedOnTime = s.ResolveDue is not { } due || e.At <= due,
+                NextEscalationDue = null,
+            },
+            IncidentAction.FailVerification when e.Data is ReworkData w => s with
+            {
+                ReworkCount = s.ReworkCount + 1,
+                ResolvedAt = null,
+                ResolvedOnTime = null,
+                ResolveDue = w.ResolveDue,
+                NextEscalationDue = w.NextEscalationDue,
+            },
+            IncidentAction.Close => s with { ClosedAt = e.At },
+            IncidentAction.Rate when e.Data is RateData r => s with { Rating = r.Score },
+            IncidentAction.Merge when e.Data is MergeData m => s with { MergedInto = m.PrimaryId, Assignee = null, AcceptDue = null, Delivered = true },
+            IncidentAction.Cancel => s with { ClosedAt = e.At, AcceptDue = null, NextEscalationDue = null },
+            IncidentAction.Escalate when e.Data is EscalateData x => s with
+            {
+                Escalations = [.. s.Escalations, new EscalationStep(x.To, e.At, e.Reason ?? "")],
+                NextEscalationDue = x.NextEscalationDue,
+            },
+            IncidentAction.AddReporter when e.Data is ReporterData r => s with
+            {
+                Reporters = [.. s.Reporters, r.Reporter],
+                Duplicates = [.. s.Duplicates, r.DuplicateId],
+            },
+            IncidentAction.Notice when e.Data is TopReachedData t => s with { EscalationSpent = t.EscalationDue },
+            _ => s,
+        };
+    }
+
+    /// <summary>The state after all of <paramref name="events"/>, in order; null for no events.</summary>
+    public static CaseState? Replay(IEnumerable<CaseEvent> events)
+    {
+        CaseState? state = null;
+        foreach (var e in events)
+        {
+            state = Apply(state, e);
+        }
+
+        return state;
+    }
+
+    /// <summary>The timeline: a line per event with the status before and after it (an imported case's old lines first).</summary>
+    public static IReadOnlyList<TimelineEntry> Timeline(IEnumerable<CaseEvent> events)
+    {
+        var lines = new List<TimelineEntry>();
+        CaseState? state = null;
+        foreach (var e in events)
+        {
+            var from = state?.Status ?? IncidentStatus.Reported;
+            state = Apply(state, e);
+            if (e.Data is ImportData import)
+            {
+                lines.AddRange(import.Case.Timeline);
+            }
+            else
+            {
+                lines.Add(new TimelineEntry(e.At, e.Actor, e.Type, from, state.Status, e.Reason));
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>The case as the API shows it; null for no events.</summary>
+    public static IncidentView? View(IReadOnlyList<CaseEvent> events, string? integrityProblem = null) =>
+        Replay(events)?.ToView(Timeline(events), integrityProblem);
+
+    private static CaseState Started(CaseEvent e, ReportData report) => new()
+    {
+        Id = e.CaseId,
+        Sequence = e.Sequence,
+        Hash = e.Hash,
+        Status = IncidentStatus.Reported,
+        Category = report.Category,
+        Description = report.Description,
+        Channel = report.Channel,
+        Reporters = [report.Reporter],
+        Placement = report.Placement,
+        Tracker = report.Placement.Path.LowestDesk,
+        ReportedAt = e.At,
+        UpdatedAt = e.At,
+    };
+
+    private static CaseState Imported(CaseEvent e, IncidentView old) => new()
+    {
+        Id = e.CaseId,
+        Sequence = e.Sequence,
+        Hash = e.Hash,
+        Status = old.Status,
+        Category = old.Category,
+        Description = old.Description,
+        Channel = old.Channel,
+        Reporters = old.Reporters,
+        Placement = old.Placement,
+        Tracker = old.Tracker,
+        Assignee = old.Assignee,
+        ReportedAt = old.ReportedAt,
+        DispatchedAt = old.DispatchedAt,
+        AcceptedAt = old.AcceptedAt,
+        ResolvedAt = old.ResolvedAt,
+        ClosedAt = old.ClosedAt,
+        AcceptDue = old.AcceptDue,
+        ResolveDue = old.ResolveDue,
+        NextEscalationDue = old.NextEscalationDue,
+        Escalations = old.Escalations,
+        ReworkCount = old.ReworkCount,
+        Rating = old.Rating,
+        MergedInto = old.MergedInto,
+        Duplicates = old.Duplicates,
+        Delivered = old.Delivered,
+        ResolvedOnTime = old.ResolvedOnTime,
+        UpdatedAt = old.Timeline.Count == 0 ? old.ReportedAt : old.Timeline[^1].At,
+    };
+
+    private static IReadOnlyList<string> PassOver(IReadOnlyList<string> passedOver, string? worker) =>
+        worker is null || passedOver.Contains(worker) ? passedOver : [.. passedOver, worker];
+}

@@ -1,0 +1,120 @@
+using Dispatch.Desks;
+using Dispatch.Territory;
+
+namespace Dispatch.Incidents;
+
+/// <summary>
+/// What a case is after its events so far: the fold of its journal (<see cref="CaseFold"/>). The
+/// incident grain, the desk that tracks the case and the register projection each hold one, and
+/// all three get the same one from the same events.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.CaseState")]
+public sealed record CaseState
+{
+    [Id(0)] public required string Id { get; init; }
+
+    /// <summary>The sequence number of the last event folded in: the case's version.</summary>
+    [Id(1)] public required int Sequence { get; init; }
+
+    /// <summary>The hash of the last event folded in; the next event chains to it.</summary>
+    [Id(2)] public required string Hash { get; init; }
+
+    [Id(3)] public required IncidentStatus Status { get; init; }
+    [Id(4)] public required string Category { get; init; }
+    [Id(5)] public required string Description { get; init; }
+    [Id(6)] public required Channel Channel { get; init; }
+    [Id(7)] public required IReadOnlyList<Reporter> Reporters { get; init; }
+    [Id(8)] public required Placement Placement { get; init; }
+
+    /// <summary>The desk that tracks the case's deadlines: its grid, or the owner desk on the access list.</summary>
+    [Id(9)] public required DeskRef Tracker { get; init; }
+
+    [Id(10)] public Assignee? Assignee { get; init; }
+    [Id(11)] public required DateTimeOffset ReportedAt { get; init; }
+    [Id(12)] public DateTimeOffset? DispatchedAt { get; init; }
+    [Id(13)] public DateTimeOffset? AcceptedAt { get; init; }
+    [Id(14)] public DateTimeOffset? ResolvedAt { get; init; }
+    [Id(15)] public DateTimeOffset? ClosedAt { get; init; }
+    [Id(16)] public DateTimeOffset? AcceptDue { get; init; }
+    [Id(17)] public DateTimeOffset? ResolveDue { get; init; }
+    [Id(18)] public DateTimeOffset? NextEscalationDue { get; init; }
+    [Id(19)] public IReadOnlyList<EscalationStep> Escalations { get; init; } = [];
+    [Id(20)] public int ReworkCount { get; init; }
+    [Id(21)] public int? Rating { get; init; }
+    [Id(22)] public string? MergedInto { get; init; }
+    [Id(23)] public IReadOnlyList<string> Duplicates { get; init; } = [];
+
+    /// <summary>Whether the tracking desk has taken the case in.</summary>
+    [Id(24)] public bool Delivered { get; init; }
+
+    /// <summary>Whether the latest result came in before the resolve deadline in force then (after rework, the fresh one).</summary>
+    [Id(25)] public bool? ResolvedOnTime { get; init; }
+
+    /// <summary>Workers who rejected the case or let its accept deadline pass; they are not picked for it again.</summary>
+    [Id(26)] public IReadOnlyList<string> PassedOver { get; init; } = [];
+
+    /// <summary>When the last event happened.</summary>
+    [Id(27)] public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>An escalation deadline that fired with no level left above; it is not fired again.</summary>
+    [Id(28)] public DateTimeOffset? EscalationSpent { get; init; }
+
+    public bool IsOpen => Status.IsOpen();
+
+    /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
+    public DateTimeOffset? EscalationDue => Escalations.Count == 0 ? ResolveDue : NextEscalationDue;
+
+    /// <summary>Still waiting for a result after its resolve deadline, or escalated and still unresolved.</summary>
+    public bool IsOverdue(DateTimeOffset now) =>
+        Status.IsAwaitingResult() && ((ResolveDue is { } due && due <= now) || Escalations.Count > 0);
+
+    /// <summary>The case as the API shows it, with its timeline.</summary>
+    public IncidentView ToView(IReadOnlyList<TimelineEntry> timeline, string? integrityProblem = null) => new()
+    {
+        Id = Id,
+        Status = Status,
+        Category = Category,
+        Description = Description,
+        Channel = Channel,
+        Reporters = Reporters,
+        Placement = Placement,
+        Tracker = Tracker,
+        Assignee = Assignee,
+        ReportedAt = ReportedAt,
+        DispatchedAt = DispatchedAt,
+        AcceptedAt = AcceptedAt,
+        ResolvedAt = ResolvedAt,
+        ClosedAt = ClosedAt,
+        AcceptDue = AcceptDue,
+        ResolveDue = ResolveDue,
+        NextEscalationDue = NextEscalationDue,
+        Escalations = Escalations,
+        ReworkCount = ReworkCount,
+        Rating = Rating,
+        MergedInto = MergedInto,
+        Duplicates = Duplicates,
+        Timeline = timeline,
+        Delivered = Delivered,
+        Version = Sequence,
+        ResolvedOnTime = ResolvedOnTime,
+        IntegrityProblem = integrityProblem,
+    };
+
+    /// <summary>The case as a desk lists it.</summary>
+    public CaseEntry ToEntry() => new()
+    {
+        IncidentId = Id,
+        Category = Category,
+        BuildingId = Placement.BuildingId,
+        Status = Status,
+        Assignee = Assignee,
+        RegisteredAt = ReportedAt,
+        AcceptDue = Status == IncidentStatus.Dispatched ? AcceptDue : null,
+        ResolveDue = ResolveDue,
+        NextEscalationDue = NextEscalationDue,
+        EscalatedTo = Escalations.Select(e => e.Desk).ToArray(),
+        PassedOver = PassedOver,
+        Version = Sequence,
+        Path = Placement.Path,
+    };
+}

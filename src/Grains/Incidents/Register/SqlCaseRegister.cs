@@ -1,0 +1,361 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dispatch.Desks;
+using Dispatch.Journal;
+using Dispatch.Territory;
+using Orleans.Serialization;
+
+namespace Dispatch.Incidents;
+
+/// <summary>
+/// The register in <c>dispatch_case_register</c> (SQLite or PostgreSQL): the columns lists filter
+/// on and statistics sum, and the case's whole state in Orleans' encoding. A catch-up pass is one
+/// transaction that reads the next journal rows after the checkpoint, folds every case they touch
+/// from its whole history, writes those lines and moves the checkpoint, so a pass that fails
+/// leaves nothing half-applied, and passes of several silos take turns on the checkpoint's lock.
+/// </summary>
+public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> serializer) : ICaseRegister, IAsyncDisposable
+{
+    public const string Table = "dispatch_case_register";
+    private const string Checkpoints = "dispatch_projections";
+    private const string Name = "register";
+    private const int Batch = 2_000;
+
+    private static readonly string[] Columns =
+    [
+        "id", "reported_at", "updated_at", "status", "category", "tracker", "district_id", "street_id", "community_id", "grid_id",
+        "worker_id", "resolve_due", "escalated", "escalations", "accepted_at", "resolved_at", "closed_at", "on_time", "rework_count",
+        "rating", "version", "state",
+    ];
+
+    private static readonly string UpsertSql =
+        $"INSERT INTO {Table} ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c))}) "
+        + $"ON CONFLICT (id) DO UPDATE SET {string.Join(", ", Columns.Skip(1).Select(c => $"{c} = excluded.{c}"))} "
+        + $"WHERE {Table}.version < excluded.version";
+
+    private static readonly string Open = StatusList(s => s.IsOpen());
+    private static readonly string Awaiting = StatusList(s => s.IsAwaitingResult());
+    private static readonly string Closed = StatusList(s => s is IncidentStatus.Closed or IncidentStatus.Rated);
+
+    // CaseState.IsOverdue, in SQL.
+    private static readonly string OverdueSql = $"(status IN ({Awaiting}) AND ((resolve_due IS NOT NULL AND resolve_due <= @now) OR escalated <> 0))";
+
+    private static readonly string StatisticsSql = string.Join(", ",
+        Sum($"status IN ({Open})"),
+        Sum(OverdueSql),
+        Sum($"status IN ({Open}) AND escalated <> 0"),
+        Sum($"status IN ({Closed})"),
+        Sum($"status IN ({Closed}) AND on_time"),
+        Sum($"status IN ({Closed}) AND accepted_at IS NOT NULL"),
+        Sum($"status IN ({Closed}) AND accepted_at IS NOT NULL", "accepted_at - reported_at"),
+        Sum($"status IN ({Closed}) AND resolved_at IS NOT NULL"),
+        Sum($"status IN ({Closed}) AND resolved_at IS NOT NULL", "resolved_at - reported_at"),
+        Sum("rating IS NOT NULL"),
+        Sum("rating IS NOT NULL", "rating"),
+        Sum($"status IN ({Closed})", "rework_count"),
+        Sum($"status NOT IN ({Open})", "escalations"),
+        Sum($"status = {(int)IncidentStatus.Cancelled}"),
+        Sum($"status = {(int)IncidentStatus.Merged}"));
+
+    private readonly bool _postgres = source is Npgsql.NpgsqlDataSource;
+
+    public async Task<IReadOnlyList<IncidentSummary>> QueryAsync(IncidentQuery query, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder($"SELECT state FROM {Table} WHERE reported_at >= @from AND reported_at < @to");
+        SqlJournalStore.Add(command, "from", DbType.Int64, query.From.UtcTicks);
+        SqlJournalStore.Add(command, "to", DbType.Int64, query.To.UtcTicks);
+
+        if (query.After is { } after)
+        {
+            sql.Append(" AND (reported_at < @after_at OR (reported_at = @after_at AND id < @after_id))");
+            SqlJournalStore.Add(command, "after_at", DbType.Int64, after.ReportedAt.UtcTicks);
+            SqlJournalStore.Add(command, "after_id", DbType.String, after.Id);
+        }
+
+        if (query.Statuses.Count > 0)
+        {
+            sql.Append($" AND status IN ({string.Join(", ", query.Statuses.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))})");
+        }
+
+        Equal(command, sql, "grid_id", query.GridId);
+        Equal(command, sql, "community_id", query.CommunityId);
+        Equal(command, sql, "street_id", query.StreetId);
+        Equal(command, sql, "district_id", query.DistrictId);
+        Equal(command, sql, "category", query.Category);
+        Equal(command, sql, "worker_id", query.WorkerId);
+        if (query.Overdue is { } overdue)
+        {
+            sql.Append(overdue ? $" AND {OverdueSql}" : $" AND NOT {OverdueSql}");
+            SqlJournalStore.Add(command, "now", DbType.Int64, now.UtcTicks);
+        }
+
+        sql.Append(" ORDER BY reported_at DESC, id DESC LIMIT @limit");
+        SqlJournalStore.Add(command, "limit", DbType.Int32, query.Limit);
+        command.CommandText = sql.ToString();
+        return (await ReadStates(command, cancellationToken)).ConvertAll(CaseRegisterRules.Summary);
+    }
+
+    public async Task<CaseStatistics> StatisticsAsync(DeskRef desk, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {StatisticsSql} FROM {Table}{Scope(command, desk)}";
+        SqlJournalStore.Add(command, "now", DbType.Int64, now.UtcTicks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        long At(int i) => reader.GetInt64(i);
+        return new CaseStatistics
+        {
+            Open = (int)At(0),
+            Overdue = (int)At(1),
+            Escalated = (int)At(2),
+            Closed = At(3),
+            ClosedOnTime = At(4),
+            Accepted = At(5),
+            AcceptTicks = At(6),
+            Resolved = At(7),
+            ResolveTicks = At(8),
+            Rated = At(9),
+            RatingTotal = At(10),
+            Reworked = At(11),
+            Escalations = At(12),
+            Cancelled = At(13),
+            Merged = At(14),
+        };
+    }
+
+    public async Task<IReadOnlyList<EscalatedCase>> EscalatedToAsync(DeskRef desk, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var area = desk.Level == OrgLevel.City ? "" : $" AND {AreaColumn(desk.Level)} = @id";
+        command.CommandText = $"SELECT state FROM {Table} WHERE (escalated & @bit) <> 0 AND status IN ({Awaiting}){area}";
+        SqlJournalStore.Add(command, "bit", DbType.Int32, 1 << (int)desk.Level);
+        SqlJournalStore.Add(command, "id", DbType.String, desk.Id);
+        return (await ReadStates(command, cancellationToken))
+            .Where(s => CaseRegisterRules.EscalatedTo(s, desk))
+            .Select(s => CaseRegisterRules.Listing(s, desk))
+            .OrderBy(e => e.At)
+            .ThenBy(e => e.IncidentId, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    public async Task<long> CatchUpAsync(CancellationToken cancellationToken = default)
+    {
+        long read = 0;
+        while (true)
+        {
+            var rows = await PassAsync(cancellationToken);
+            read += rows;
+            if (rows < Batch)
+            {
+                return read;
+            }
+        }
+    }
+
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ReadCheckpoint(connection, transaction, cancellationToken);
+        await using (var clear = SqlJournalStore.Command(connection, transaction, $"DELETE FROM {Table}"))
+        {
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await WriteCheckpoint(connection, transaction, 0, 0, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
+
+    private async Task<int> PassAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        // SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so reading first cannot make the write fail later.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (tx, position) = await ReadCheckpoint(connection, transaction, cancellationToken);
+
+        // PostgreSQL assigns positions before commit, so a row may commit after a later one; reading
+        // only rows of transactions older than every transaction still running never skips one.
+        var settled = _postgres ? " AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "";
+        var next = new List<(string Stream, long Tx, long Position)>();
+        await using (var command = SqlJournalStore.Command(connection, transaction,
+            $"SELECT stream, tx, position FROM {SqlJournalStore.Table} WHERE (tx, position) > (@tx, @position){settled} ORDER BY tx, position LIMIT @limit"))
+        {
+            SqlJournalStore.Add(command, "tx", DbType.Int64, tx);
+            SqlJournalStore.Add(command, "position", DbType.Int64, position);
+            SqlJournalStore.Add(command, "limit", DbType.Int32, Batch);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                next.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+        }
+
+        if (next.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }
+
+        var cases = next.Select(n => n.Stream).Where(CaseStreams.IsCase).Distinct().ToArray();
+        if (cases.Length > 0)
+        {
+            var states = new List<CaseState>(cases.Length);
+            foreach (var chunk in cases.Chunk(500))
+            {
+                await using var command = SqlJournalStore.Command(connection, transaction, "");
+                command.CommandText = $"SELECT {SqlJournalStore.Columns} FROM {SqlJournalStore.Table} WHERE stream IN ({SqlJournalStore.InList(command, "s", chunk)}) ORDER BY stream, seq";
+                var rows = await SqlJournalStore.ReadEntries(command, cancellationToken);
+                states.AddRange(rows.GroupBy(r => r.Stream).Select(g => CaseFold.Replay(g.Select(CaseEventCodec.Decode))!));
+            }
+
+            await Upsert(connection, transaction, states, cancellationToken);
+        }
+
+        await WriteCheckpoint(connection, transaction, next[^1].Tx, next[^1].Position, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return next.Count;
+    }
+
+    private async Task<(long Tx, long Position)> ReadCheckpoint(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = SqlJournalStore.Command(connection, transaction,
+            $"SELECT tx, position FROM {Checkpoints} WHERE name = @name{(_postgres ? " FOR UPDATE" : "")}");
+        SqlJournalStore.Add(command, "name", DbType.String, Name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetInt64(0), reader.GetInt64(1))
+            : throw new InvalidOperationException($"{Checkpoints} has no row '{Name}': apply the schema.");
+    }
+
+    private static async Task WriteCheckpoint(DbConnection connection, DbTransaction transaction, long tx, long position, CancellationToken cancellationToken)
+    {
+        await using var command = SqlJournalStore.Command(connection, transaction, $"UPDATE {Checkpoints} SET tx = @tx, position = @position WHERE name = @name");
+        SqlJournalStore.Add(command, "tx", DbType.Int64, tx);
+        SqlJournalStore.Add(command, "position", DbType.Int64, position);
+        SqlJournalStore.Add(command, "name", DbType.String, Name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task Upsert(DbConnection connection, DbTransaction transaction, List<CaseState> states, CancellationToken cancellationToken)
+    {
+        if (connection.CanCreateBatch)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var state in states)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = UpsertSql;
+                Bind(command.Parameters, command.CreateParameter, state);
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await using var upsert = SqlJournalStore.Command(connection, transaction, UpsertSql);
+        foreach (var state in states)
+        {
+            upsert.Parameters.Clear();
+            Bind(upsert.Parameters, upsert.CreateParameter, state);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private void Bind(DbParameterCollection parameters, Func<DbParameter> create, CaseState s)
+    {
+        void Set(string name, DbType type, object? value)
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            parameter.Value = value ?? DBNull.Value;
+            parameters.Add(parameter);
+        }
+
+        var path = s.Placement.Path;
+        Set("id", DbType.String, s.Id);
+        Set("reported_at", DbType.Int64, s.ReportedAt.UtcTicks);
+        Set("updated_at", DbType.Int64, s.UpdatedAt.UtcTicks);
+        Set("status", DbType.Int16, (short)s.Status);
+        Set("category", DbType.String, s.Category);
+        Set("tracker", DbType.String, s.Tracker.Key);
+        Set("district_id", DbType.String, path.DistrictId);
+        Set("street_id", DbType.String, path.StreetId);
+        Set("community_id", DbType.String, path.CommunityId);
+        Set("grid_id", DbType.String, path.GridId);
+        Set("worker_id", DbType.String, s.Assignee?.WorkerId);
+        Set("resolve_due", DbType.Int64, s.ResolveDue?.UtcTicks);
+        Set("escalated", DbType.Int32, CaseRegisterRules.EscalatedLevels(s));
+        Set("escalations", DbType.Int32, s.Escalations.Count);
+        Set("accepted_at", DbType.Int64, s.AcceptedAt?.UtcTicks);
+        Set("resolved_at", DbType.Int64, s.ResolvedAt?.UtcTicks);
+        Set("closed_at", DbType.Int64, s.ClosedAt?.UtcTicks);
+        Set("on_time", DbType.Boolean, s.ResolvedOnTime);
+        Set("rework_count", DbType.Int32, s.ReworkCount);
+        Set("rating", DbType.Int16, s.Rating is { } rating ? (short)rating : null);
+        Set("version", DbType.Int32, s.Sequence);
+        Set("state", DbType.Binary, serializer.SerializeToArray(s));
+    }
+
+    private async Task<List<CaseState>> ReadStates(DbCommand command, CancellationToken cancellationToken)
+    {
+        var found = new List<CaseState>();
+        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            found.Add(serializer.Deserialize(rows.GetFieldValue<byte[]>(0))
+                ?? throw new InvalidDataException($"A row of {Table} holds no state."));
+        }
+
+        return found;
+    }
+
+    private static string Scope(DbCommand command, DeskRef desk)
+    {
+        switch (desk.Level)
+        {
+            case OrgLevel.City:
+                return "";
+            case OrgLevel.Department:
+                SqlJournalStore.Add(command, "scope", DbType.String, desk.Key);
+                return " WHERE tracker = @scope";
+            default:
+                SqlJournalStore.Add(command, "scope", DbType.String, desk.Id);
+                return $" WHERE {AreaColumn(desk.Level)} = @scope";
+        }
+    }
+
+    private static string AreaColumn(OrgLevel level) => level switch
+    {
+        OrgLevel.Grid => "grid_id",
+        OrgLevel.Community => "community_id",
+        OrgLevel.Street => "street_id",
+        OrgLevel.District => "district_id",
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Not an area below the city."),
+    };
+
+    private static void Equal(DbCommand command, StringBuilder sql, string column, string? value)
+    {
+        if (value is not null)
+        {
+            sql.Append($" AND {column} = @{column}");
+            SqlJournalStore.Add(command, column, DbType.String, value);
+        }
+    }
+
+    private static string StatusList(Func<IncidentStatus, bool> which) =>
+        string.Join(", ", Enum.GetValues<IncidentStatus>().Where(which).Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)));
+
+    private static string Sum(string condition, string value = "1") =>
+        $"CAST(COALESCE(SUM(CASE WHEN {condition} THEN {value} ELSE 0 END), 0) AS bigint)";
+}
