@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Gateway.Tests;
 
@@ -38,7 +39,7 @@ public sealed class EmbeddedRestartTests : IDisposable
         {
             await first.InitializeAsync();
             var filed = await Reports.File(first, "sanitation", "D01-S01-C01-G01-B001");
-            before = await GatewayFactory.Eventually(() => Read(first, filed.Id), v => v.Status == IncidentStatus.Dispatched);
+            before = await Eventually(() => Read(first, filed.Id), v => v.Status == IncidentStatus.Dispatched, $"{filed.Id} to be dispatched");
             Assert.Equal(IncidentStatus.Dispatched, before.Status);
         }
 
@@ -49,16 +50,17 @@ public sealed class EmbeddedRestartTests : IDisposable
         await using var second = new SqliteGatewayFactory(_folder, clock);
         await second.InitializeAsync();
 
-        var after = await GatewayFactory.Eventually(() => Read(second, before.Id), v => v.Timeline.Any(t => t.Action == IncidentAction.Escalate));
+        var after = await Eventually(() => Read(second, before.Id), v => v.Timeline.Any(t => t.Action == IncidentAction.Escalate),
+            $"{before.Id} to escalate after the restart");
         Assert.Equal(before.Timeline, after.Timeline.Take(before.Timeline.Count));
         Assert.Contains(after.Timeline, t => t.Action == IncidentAction.Escalate);
         Assert.Contains(after.Timeline.Skip(before.Timeline.Count), t => t.Reason?.Contains("accept deadline", StringComparison.Ordinal) == true);
 
         // The register's table kept the case and follows it: now overdue and escalated.
-        var overdue = await GatewayFactory.Eventually(
+        var overdue = await Eventually(
             () => second.ClientFor(GatewayFactory.Operator).GetFromJsonAsync<IncidentListResponse>(
                 "/api/v1/incidents?overdue=true&grid=D01-S01-C01-G01", GatewayFactory.Json),
-            l => l!.Items.Any(i => i.Id == before.Id && i.EscalatedTo is not null));
+            l => l!.Items.Any(i => i.Id == before.Id && i.EscalatedTo is not null), $"the register to list {before.Id} as overdue and escalated");
         Assert.Contains(overdue!.Items, i => i.Id == before.Id && i.EscalatedTo is not null);
     }
 

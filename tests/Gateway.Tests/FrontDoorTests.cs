@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Gateway.Tests;
 
@@ -77,9 +78,9 @@ public sealed class FrontDoorTests(GatewayFactory gateway) : IClassFixture<Gatew
         var filed = await Reports.File(gateway, "sanitation", "D01-S01-C02-G02-B003");
         var operatorClient = gateway.ClientFor(GatewayFactory.Operator);
 
-        var desk = await GatewayFactory.Eventually(
+        var desk = await Eventually(
             () => operatorClient.GetFromJsonAsync<Desks.GridDesk>("/api/v1/grids/D01-S01-C02-G02/desk", GatewayFactory.Json),
-            d => d!.OpenCases.Any(c => c.IncidentId == filed.Id));
+            d => d!.OpenCases.Any(c => c.IncidentId == filed.Id), $"the grid desk to show {filed.Id}");
         var entry = Assert.Single(desk!.OpenCases, c => c.IncidentId == filed.Id);
         Assert.NotNull(entry.ResolveDue);
         Assert.Equal(3, desk.Roster.Count);

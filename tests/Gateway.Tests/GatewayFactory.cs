@@ -68,20 +68,6 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
-    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds (asynchronous delivery), for at most 30 s.</summary>
-    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            value = await read();
-        }
-
-        return value;
-    }
-
     public HttpClient ClientFor(string apiKey)
     {
         var client = CreateClient();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dispatch.Incidents;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Gateway.Tests;
 
@@ -67,14 +68,8 @@ public sealed class IncidentsApiTests(GatewayFactory gateway) : IClassFixture<Ga
         var created = await (await gateway.ClientFor(GatewayFactory.Hotline).PostAsJsonAsync("/api/v1/incidents", Report("property", "D01-S01-C01-G01-B002")))
             .Content.ReadFromJsonAsync<IncidentView>(GatewayFactory.Json);
         var operatorClient = gateway.ClientFor(GatewayFactory.Operator);
-        IncidentView? view = null;
-        for (var i = 0; i < 500 && view?.Status != IncidentStatus.Dispatched; i++)
-        {
-            await Task.Delay(20);
-            view = await operatorClient.GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{created!.Id}", GatewayFactory.Json);
-        }
-
-        Assert.Equal(IncidentStatus.Dispatched, view!.Status);
+        var view = (await Eventually(() => operatorClient.GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{created!.Id}", GatewayFactory.Json),
+            v => v!.Status == IncidentStatus.Dispatched, $"{created!.Id} to be dispatched"))!;
         var mine = GatewayFactory.WorkerKeys[view.Assignee!.WorkerId!];
         var theirs = GatewayFactory.WorkerKeys.Where(k => k.Key != view.Assignee.WorkerId).Select(k => k.Value).First();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dispatch.Incidents;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Gateway.Tests;
 
@@ -26,14 +27,8 @@ public sealed class LifecycleOverHttpTests(GatewayFactory gateway) : IClassFixtu
         });
         var path = $"/api/v1/incidents/{created.Id}";
         var operatorClient = gateway.ClientFor(GatewayFactory.Operator);
-        IncidentView? view = null;
-        for (var i = 0; i < 500 && view?.Status != IncidentStatus.Dispatched; i++)
-        {
-            await Task.Delay(20);
-            view = await operatorClient.GetFromJsonAsync<IncidentView>(path, GatewayFactory.Json);
-        }
-
-        Assert.Equal(IncidentStatus.Dispatched, view!.Status);
+        var view = (await Eventually(() => operatorClient.GetFromJsonAsync<IncidentView>(path, GatewayFactory.Json),
+            v => v!.Status == IncidentStatus.Dispatched, $"{created.Id} to be dispatched"))!;
         var worker = GatewayFactory.WorkerKeys[view.Assignee!.WorkerId!];
 
         await Post(GatewayFactory.Operator, $"{path}/supervise", new { note = "督办: the family upstairs is elderly" });

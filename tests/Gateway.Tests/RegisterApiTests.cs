@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dispatch.Gateway.Apis;
 using Dispatch.Incidents;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Gateway.Tests;
 
@@ -63,7 +64,8 @@ public abstract class RegisterApiContract<TGateway>(TGateway gateway) : IClassFi
             await Reports.File(gateway, "fire-lane", $"{C02G01}-B003"),
         };
 
-        var all = await GatewayFactory.Eventually(() => List("?category=fire-lane&limit=200"), l => l.Items.Count == filed.Count);
+        var all = await Eventually(() => List("?category=fire-lane&limit=200"), l => l.Items.Count == filed.Count,
+            $"all {filed.Count} fire-lane cases in the register");
         Assert.Equal(filed.Select(f => f.Id).OrderBy(id => id), all.Items.Select(i => i.Id).OrderBy(id => id));
         Assert.Equal(all.Items.OrderByDescending(i => i.ReportedAt).ThenByDescending(i => i.Id, StringComparer.Ordinal).Select(i => i.Id), all.Items.Select(i => i.Id));
 
@@ -99,14 +101,16 @@ public abstract class RegisterApiContract<TGateway>(TGateway gateway) : IClassFi
     public async Task The_register_follows_a_case_through_its_changes()
     {
         var filed = await Reports.File(gateway, "key-person-visit", $"{C01G02}-B002");
-        var dispatched = await GatewayFactory.Eventually(() => List("?category=key-person-visit&status=dispatched"), l => l.Items.Any(i => i.Id == filed.Id));
+        var dispatched = await Eventually(() => List("?category=key-person-visit&status=dispatched"), l => l.Items.Any(i => i.Id == filed.Id),
+            $"{filed.Id} listed as dispatched");
         var line = Assert.Single(dispatched.Items, i => i.Id == filed.Id);
         Assert.NotNull(line.Assignee?.WorkerId);
         Assert.NotNull(line.AcceptDue);
 
         var cancel = await gateway.ClientFor(GatewayFactory.Operator).PostAsJsonAsync($"/api/v1/incidents/{filed.Id}/cancel", new { reason = "reported twice by phone" });
         cancel.EnsureSuccessStatusCode();
-        var cancelled = await GatewayFactory.Eventually(() => List("?category=key-person-visit&status=cancelled"), l => l.Items.Any(i => i.Id == filed.Id));
+        var cancelled = await Eventually(() => List("?category=key-person-visit&status=cancelled"), l => l.Items.Any(i => i.Id == filed.Id),
+            $"{filed.Id} listed as cancelled");
         Assert.Equal(IncidentStatus.Cancelled, Assert.Single(cancelled.Items, i => i.Id == filed.Id).Status);
     }
 
@@ -114,14 +118,15 @@ public abstract class RegisterApiContract<TGateway>(TGateway gateway) : IClassFi
     public async Task A_worker_key_lists_only_the_cases_assigned_to_its_worker()
     {
         var filed = await Reports.File(gateway, "property", $"{C01G01}-B003");
-        var assigned = await GatewayFactory.Eventually(
+        var assigned = await Eventually(
             () => gateway.ClientFor(GatewayFactory.Operator).GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{filed.Id}", GatewayFactory.Json),
-            v => v!.Assignee?.WorkerId is not null);
+            v => v!.Assignee?.WorkerId is not null, $"{filed.Id} to be assigned");
         var owner = assigned!.Assignee!.WorkerId!;
 
         foreach (var (worker, key) in GatewayFactory.WorkerKeys)
         {
-            var mine = await GatewayFactory.Eventually(() => List("?category=property", key), l => worker != owner || l.Items.Count > 0);
+            var mine = await Eventually(() => List("?category=property", key), l => worker != owner || l.Items.Count > 0,
+                $"{worker}'s own property cases in the register");
             Assert.All(mine.Items, i => Assert.Equal(worker, i.Assignee?.WorkerId));
             Assert.Equal(worker == owner, mine.Items.Any(i => i.Id == filed.Id));
 

@@ -3,6 +3,7 @@ using Dispatch.Incidents;
 using Dispatch.Territory;
 using Dispatch.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Tests.Cluster;
 
@@ -82,7 +83,7 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
             Assert.Equal(desks[level], step.Desk);
             Assert.True(step.At - due <= TimeSpan.FromSeconds(1), $"escalation to {step.Desk} fired {step.At - due} late");
             Assert.Equal(IncidentAction.Escalate, escalated.Timeline[^1].Action);
-            var listing = await fixture.Eventually(() => fixture.Grains.GetGrain<IDeskGrain>(desks[level].Key).GetDesk(),
+            var listing = await Eventually(() => fixture.Grains.GetGrain<IDeskGrain>(desks[level].Key).GetDesk(),
                 d => d!.Escalated.Any(e => e.IncidentId == dispatched.Id), $"{desks[level]} to list the case");
             Assert.Equal(DeskRef.Grid(grid.Id), listing!.Escalated.Single(e => e.IncidentId == dispatched.Id).Tracker);
 
@@ -96,14 +97,14 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
         // The city is the top: no more escalations, however long it takes.
         fixture.Advance(TimeSpan.FromDays(30));
         Assert.Equal(4, (await fixture.Incident(dispatched.Id).Get())!.Escalations.Count);
-        var stats = await fixture.Eventually(() => fixture.Statistics(DeskRef.Grid(grid.Id)), s => s.Escalated >= 1, "the register to count the escalation");
+        var stats = await Eventually(() => fixture.Statistics(DeskRef.Grid(grid.Id)), s => s.Escalated >= 1, "the register to count the escalation");
         Assert.True(stats.Overdue >= 1);
 
         // Resolving takes it off every desk it was listed at.
         await fixture.Incident(dispatched.Id).Resolve(worker, "mediated");
         foreach (var desk in desks)
         {
-            await fixture.Eventually(() => fixture.Grains.GetGrain<IDeskGrain>(desk.Key).GetDesk(),
+            await Eventually(() => fixture.Grains.GetGrain<IDeskGrain>(desk.Key).GetDesk(),
                 d => d!.Escalated.All(e => e.IncidentId != dispatched.Id), $"{desk} to clear the case");
         }
     }
@@ -115,7 +116,7 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
         var dispatched = await Delivered(grid, "emergency");
         Assert.Equal(grid.Police.Id, dispatched.Assignee?.WorkerId);
         var community = fixture.Grains.GetGrain<IDeskGrain>(new DeskRef(OrgLevel.Community, grid.CommunityId).Key);
-        await fixture.Eventually(() => community.GetDesk(), d => d!.Notices.Any(n => n.IncidentId == dispatched.Id), "the upward notice");
+        await Eventually(() => community.GetDesk(), d => d!.Notices.Any(n => n.IncidentId == dispatched.Id), "the upward notice");
 
         await fixture.Incident(dispatched.Id).Accept(ActorRef.Worker(grid.Police.Id));
         fixture.Advance(TimeSpan.FromHours(1));
@@ -145,7 +146,7 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
         var dispatched = await Delivered(grid, "fire-lane");
         await fixture.Incident(dispatched.Id).Accept(ActorRef.Worker(dispatched.Assignee!.WorkerId!));
         var desk = fixture.Grains.GetGrain<IGridGrain>(grid.Id);
-        await fixture.Eventually(() => desk.GetDesk(), d => d!.OpenCases.Single().Status == IncidentStatus.Accepted, "the desk to see the acceptance");
+        await Eventually(() => desk.GetDesk(), d => d!.OpenCases.Single().Status == IncidentStatus.Accepted, "the desk to see the acceptance");
 
         await fixture.Cluster.DeactivateAsync(desk);
         fixture.Advance(dispatched.ResolveDue!.Value - fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(3));
@@ -168,14 +169,14 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
         var dispatched = await Delivered(grid, "noise");
 
         // The incident hears of its dispatch before the desk's turn ends with taking the reminder.
-        var held = await fixture.Eventually(async () => (await reminders.ReadRows(desk.GetGrainId())).Reminders,
+        var held = await Eventually(async () => (await reminders.ReadRows(desk.GetGrainId())).Reminders,
             r => r.Count > 0, "the desk to take its reminder");
         Assert.Equal(["deadlines"], held.Select(r => r.ReminderName));
 
         var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
         await fixture.Incident(dispatched.Id).Accept(worker);
         await fixture.Incident(dispatched.Id).Resolve(worker, "quiet again");
-        await fixture.Eventually(async () => (await reminders.ReadRows(desk.GetGrainId())).Reminders.Count,
+        await Eventually(async () => (await reminders.ReadRows(desk.GetGrainId())).Reminders.Count,
             count => count == 0, "the reminder to go once nothing is pending");
     }
 }

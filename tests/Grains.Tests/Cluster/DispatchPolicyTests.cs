@@ -3,6 +3,7 @@ using Dispatch.Errors;
 using Dispatch.Incidents;
 using Dispatch.Tests.Support;
 using Dispatch.Workforce;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Tests.Cluster;
 
@@ -93,7 +94,7 @@ public sealed class DispatchPolicyTests(DispatchClusterFixture fixture) : IClass
 
         // The second worker rejects too: nobody eligible is left, so the case waits on the desk.
         await fixture.Incident(dispatched.Id).Reject(ActorRef.Worker(second), "on another job");
-        var waiting = await fixture.Eventually(() => fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetDesk(),
+        var waiting = await Eventually(() => fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetDesk(),
             d => d!.Notices.Count(n => n.IncidentId == dispatched.Id && n.Text.StartsWith("rejected", StringComparison.Ordinal)) == 2,
             "both rejections on the desk");
         var entry = waiting!.OpenCases.Single(c => c.IncidentId == dispatched.Id);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dispatch.Incidents;
 using Dispatch.Tests.Support;
 using Xunit.Abstractions;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Tests.Cluster;
 
@@ -38,13 +39,13 @@ public sealed class FailoverTests(ThreeSiloClusterFixture fixture, ITestOutputHe
         }
 
         var producers = Enumerable.Range(0, 8).Select(Producer).ToArray();
-        await fixture.Eventually(() => Task.FromResult(acknowledged.Count), n => n >= Reports / 4, "a quarter of the reports");
+        await Eventually(() => Task.FromResult(acknowledged.Count), n => n >= Reports / 4, "a quarter of the reports");
         var victim = fixture.Cluster.Silos[^1];
         await fixture.Cluster.StopSiloAsync(victim);
         await Task.WhenAll(producers);
 
         // Let the re-drive ledger run on the surviving silos until every acknowledged report is taken in.
-        var lost = await fixture.Eventually(async () =>
+        var lost = await Eventually(async () =>
         {
             fixture.Advance(TimeSpan.FromSeconds(1));
             var views = await Task.WhenAll(acknowledged.Select(id => fixture.Incident(id).Get()));

@@ -3,6 +3,7 @@ using Dispatch.Errors;
 using Dispatch.Incidents;
 using Dispatch.Territory;
 using Dispatch.Tests.Support;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Tests.Cluster;
 
@@ -41,7 +42,7 @@ public sealed class LifecycleTests(DispatchClusterFixture fixture) : IClassFixtu
         Assert.All(rated.Timeline, t => Assert.False(string.IsNullOrEmpty(t.Actor)));
         Assert.Equal($"worker:{grid.GridWorker.Id}", rated.Timeline[3].Actor);
 
-        var stats = await fixture.Eventually(() => fixture.Statistics(DeskRef.Grid(grid.Id)),
+        var stats = await Eventually(() => fixture.Statistics(DeskRef.Grid(grid.Id)),
             s => s.Rated == 1, "grid statistics with the rating");
         Assert.Equal(0, stats.Open);
         Assert.Equal(1, stats.Closed);
@@ -131,7 +132,7 @@ public sealed class LifecycleTests(DispatchClusterFixture fixture) : IClassFixtu
         var cancelled = await fixture.Incident(registered.Id).Cancel(Operator, "reporter withdrew the complaint");
 
         Assert.Equal(IncidentStatus.Cancelled, cancelled.Status);
-        var desk = await fixture.Eventually(() => fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetDesk(),
+        var desk = await Eventually(() => fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetDesk(),
             d => d!.OpenCases.All(c => c.IncidentId != registered.Id), "the desk to drop the cancelled case");
         Assert.Equal(1, desk!.Statistics.Cancelled);
         Assert.All(desk.Roster, r => Assert.Equal(0, r.OpenLoad));
@@ -162,7 +163,7 @@ public sealed class LifecycleTests(DispatchClusterFixture fixture) : IClassFixtu
         }
 
         // The gas department owns its case, but the case is in the grid: both count it.
-        var gridStats = await fixture.Eventually(() => fixture.Statistics(DeskRef.Grid(grid.Id)), s => s.Open == 3, "the grid's three open cases");
+        var gridStats = await Eventually(() => fixture.Statistics(DeskRef.Grid(grid.Id)), s => s.Open == 3, "the grid's three open cases");
         Assert.Equal(3, gridStats.Open);
         Assert.True((await fixture.Statistics(DeskRef.Department("gas"))).Open >= 1);
 
@@ -179,7 +180,7 @@ public sealed class LifecycleTests(DispatchClusterFixture fixture) : IClassFixtu
             return grids == community && streets == district && street.Open >= community.Open && city.Open >= district.Open;
         }
 
-        Assert.True(await fixture.Eventually(RollsUp, ok => ok, "the figures to roll up"));
+        Assert.True(await Eventually(RollsUp, ok => ok, "the figures to roll up"));
 
         // The city counts every open case of the register, department cases included.
         var city = await fixture.Statistics(new DeskRef(OrgLevel.City, TestCity.CityId));

@@ -2,6 +2,7 @@ using Dispatch.Incidents;
 using Dispatch.Journal;
 using Dispatch.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Tests.Cluster;
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Tests.Postgres;
 
@@ -62,7 +63,8 @@ public sealed class RestartTests(PostgresServer server) : IClassFixture<Postgres
                 new NewReport("sanitation", "Rubbish at the gate", new Reporter("Resident Wang", null), Channel.Hotline,
                     new ReportedLocation(grid.Buildings[0].Id, null, null, null)),
                 new ActorRef(ActorRole.Hotline, "test"));
-            dispatched = (await Eventually(() => first.Client.GetGrain<IIncidentGrain>(reported.Id).Get(), v => v?.Status == IncidentStatus.Dispatched))!;
+            dispatched = (await Eventually(() => first.Client.GetGrain<IIncidentGrain>(reported.Id).Get(),
+                v => v?.Status == IncidentStatus.Dispatched, "the case to be dispatched"))!;
             deskBefore = (await first.Client.GetGrain<IGridGrain>(grid.Id).GetDesk())!;
         }
         finally
@@ -93,7 +95,8 @@ public sealed class RestartTests(PostgresServer server) : IClassFixture<Postgres
 
             // The deadline still runs: past the accept limit the case goes to the other worker on duty.
             _time.Advance(dispatched.AcceptDue!.Value - _time.GetUtcNow() + TimeSpan.FromSeconds(1));
-            var moved = await Eventually(() => grains.GetGrain<IIncidentGrain>(dispatched.Id).Get(), v => v!.Assignee?.WorkerId != dispatched.Assignee?.WorkerId);
+            var moved = await Eventually(() => grains.GetGrain<IIncidentGrain>(dispatched.Id).Get(),
+                v => v!.Assignee?.WorkerId != dispatched.Assignee?.WorkerId, "the case to move to another worker");
             Assert.Equal(IncidentAction.Reassign, moved!.Timeline[^1].Action);
         }
         finally
@@ -101,19 +104,5 @@ public sealed class RestartTests(PostgresServer server) : IClassFixture<Postgres
             await second.StopAllSilosAsync();
             await second.DisposeAsync();
         }
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var value = await probe();
-        while (!done(value))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"gave up waiting; last seen {value}");
-            await Task.Delay(20);
-            value = await probe();
-        }
-
-        return value;
     }
 }

@@ -13,6 +13,7 @@ using Orleans.Providers;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Tests.Support;
 
@@ -24,7 +25,6 @@ namespace Dispatch.Tests.Support;
 public class DispatchClusterFixture : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(8));
-    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(30);
 
     private int _nextGrid;
 
@@ -101,27 +101,6 @@ public class DispatchClusterFixture : IAsyncLifetime
     /// (stream delivery and one-way notices are asynchronous).</summary>
     public Task<IncidentView> IncidentWhen(string id, Func<IncidentView, bool> condition) =>
         Eventually(async () => await Incident(id).Get(), v => v is not null && condition(v), $"incident {id}")!;
-
-    public async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + PollTimeout;
-        T last;
-        while (true)
-        {
-            last = await probe();
-            if (condition(last))
-            {
-                return last;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Gave up waiting for {what}; last seen: {last}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>The figures of a desk and everything below it, from the register.</summary>
     public Task<Desks.CaseStatistics> Statistics(DeskRef desk) => Grains.GetGrain<IIncidentSearchGrain>(0).Statistics(desk);
