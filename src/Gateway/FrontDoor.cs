@@ -57,14 +57,7 @@ public static class FrontDoor
         });
         services.AddAuthentication(ApiKeyHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Read, p => p.RequireRole(Roles.All))
-            .AddPolicy(Policies.Report, p => p.RequireRole(Roles.Hotline, Roles.Worker, Roles.Operator, Roles.Admin))
-            .AddPolicy(Policies.Work, p => p.RequireRole(Roles.Worker, Roles.Operator, Roles.Admin))
-            .AddPolicy(Policies.Desk, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin))
-            .AddPolicy(Policies.Supervise, p => p.RequireRole(Roles.Operator, Roles.Admin))
-            // The hotline makes the follow-up call (回访) and records the resident's rating.
-            .AddPolicy(Policies.Rate, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin));
+        Policies.Register(services);
 
         services.AddOptions<FrontDoorOptions>().Bind(configuration.GetSection("Gateway"))
             .Validate(o => o.MaxRequestBodyBytes > 0 && o.RateLimit.PermitsPerSecond > 0 && o.RateLimit.Burst > 0,

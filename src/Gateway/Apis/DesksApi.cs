@@ -2,6 +2,7 @@ using Dispatch.Catalog;
 using Dispatch.Desks;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
+using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
 using Dispatch.Territory;
 using Microsoft.AspNetCore.Http.HttpResults;

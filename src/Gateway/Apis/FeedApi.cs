@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Dispatch.Gateway.Feed;
+using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
 
 namespace Dispatch.Gateway.Apis;

@@ -208,15 +208,3 @@ public static class IncidentsApi
         };
     }
 }
-
-public static class Policies
-{
-    /// <summary>Any valid key.</summary>
-    public const string Read = "read";
-    public const string Report = "report";
-    public const string Work = "work";
-    public const string Supervise = "supervise";
-    public const string Rate = "rate";
-    /// <summary>Operators, admins and the hotline: desks and statistics.</summary>
-    public const string Desk = "desk";
-}

@@ -1,6 +1,7 @@
 using Dispatch.Catalog;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
+using Dispatch.Gateway.Security;
 using Dispatch.Territory;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
+using Dispatch.Gateway.Security;
 using Dispatch.Workforce;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,0 +1,23 @@
+namespace Dispatch.Gateway.Security;
+
+/// <summary>The authorization policies of the API, each granted to a set of <see cref="Roles"/>.</summary>
+public static class Policies
+{
+    /// <summary>Any valid key.</summary>
+    public const string Read = "read";
+    public const string Report = "report";
+    public const string Work = "work";
+    public const string Supervise = "supervise";
+    public const string Rate = "rate";
+    /// <summary>Operators, admins and the hotline: desks and statistics.</summary>
+    public const string Desk = "desk";
+
+    public static void Register(IServiceCollection services) => services.AddAuthorizationBuilder()
+        .AddPolicy(Read, p => p.RequireRole(Roles.All))
+        .AddPolicy(Report, p => p.RequireRole(Roles.Hotline, Roles.Worker, Roles.Operator, Roles.Admin))
+        .AddPolicy(Work, p => p.RequireRole(Roles.Worker, Roles.Operator, Roles.Admin))
+        .AddPolicy(Desk, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin))
+        .AddPolicy(Supervise, p => p.RequireRole(Roles.Operator, Roles.Admin))
+        // The hotline makes the follow-up call (回访) and records the resident's rating.
+        .AddPolicy(Rate, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin));
+}
