@@ -104,6 +104,7 @@ public static class FrontDoor
 
         services.ConfigureOpenTelemetryTracerProvider(traces => traces.AddAspNetCoreInstrumentation());
         ClusterCalls.Register(services, configuration);
+        services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<ITerritory, CityTerritory>();
         services.AddSingleton<TransitionHub>();
         services.AddHostedService(sp => sp.GetRequiredService<TransitionHub>());

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dispatch.Gateway.Apis;
+using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
 
 namespace Dispatch.Gateway.Tests;
@@ -13,7 +13,7 @@ public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<Gat
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/incidents") { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null)
         {
-            request.Headers.Add(IncidentsApi.IdempotencyHeader, idempotencyKey);
+            request.Headers.Add(IdempotencyKeys.Header, idempotencyKey);
         }
 
         return request;
@@ -33,7 +33,7 @@ public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<Gat
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal("true", second.Headers.GetValues(IncidentsApi.ReplayedHeader).Single());
+        Assert.Equal("true", second.Headers.GetValues(IdempotencyKeys.ReplayedHeader).Single());
         var (a, b) = (await Read(first), await Read(second));
         Assert.Equal(a.Id, b.Id);
         Assert.Single(b.Timeline, t => t.Action == IncidentAction.Register);
@@ -73,7 +73,7 @@ public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<Gat
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
         using var problem = JsonDocument.Parse(await reused.Content.ReadAsStringAsync());
-        Assert.Equal(IncidentsApi.IdempotencyHeader, problem.RootElement.GetProperty("field").GetString());
+        Assert.Equal(IdempotencyKeys.Header, problem.RootElement.GetProperty("field").GetString());
         var unchanged = await gateway.ClientFor(GatewayFactory.Operator).GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{first.Id}", GatewayFactory.Json);
         Assert.Equal("noise", unchanged!.Category);
     }

@@ -1,14 +1,10 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
 using Dispatch.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Dispatch.Gateway.Apis;
 
@@ -36,10 +32,6 @@ public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, 
 /// <summary>Reports, the register and the actions on a case, under <c>/api/v1/incidents</c>.</summary>
 public static class IncidentsApi
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
-    public const string ReplayedHeader = "Idempotent-Replayed";
-    private const int MaxIdempotencyKeyLength = 200;
-
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/incidents").WithTags("Incidents");
@@ -78,51 +70,24 @@ public static class IncidentsApi
     private static async Task<Results<Created<IncidentView>, Ok<IncidentView>>> Report(
         ReportRequest body,
         HttpContext http,
+        IdempotencyKeys idempotency,
         IGrainFactory grains,
-        ClusterCalls calls,
-        TimeProvider clock,
-        IOptions<JsonOptions> json)
+        ClusterCalls calls)
     {
-        var user = http.User;
-        var replay = false;
-        string id;
-        if (http.Request.Headers.TryGetValue(IdempotencyHeader, out var keys))
-        {
-            var key = keys.ToString();
-            if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~'))
-            {
-                throw new ValidationFailedException(IdempotencyHeader, $"An idempotency key is 1 to {MaxIdempotencyKeyLength} printable ASCII characters without spaces.");
-            }
-
-            var fingerprint = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(body, json.Value.SerializerOptions)));
-            var holder = grains.GetGrain<IIdempotencyGrain>($"{user.Identity?.Name}/{key}");
-            var claim = await calls.Idempotent(() => holder.Claim(fingerprint));
-            if (!claim.SameRequest)
-            {
-                throw new ValidationFailedException(IdempotencyHeader, $"This idempotency key was used for a different report ({claim.IncidentId}).");
-            }
-
-            id = claim.IncidentId;
-            replay = !claim.FirstUse && await calls.Idempotent(() => grains.GetGrain<IIncidentGrain>(claim.IncidentId).Get()) is not null;
-        }
-        else
-        {
-            id = IncidentIds.New(clock.GetUtcNow());
-        }
-
+        var reserved = await idempotency.Reserve(http, body);
         var report = new NewReport(
             body.Category ?? "",
             body.Description ?? "",
             new Reporter(body.Reporter?.Name ?? "", body.Reporter?.Phone),
             body.Channel ?? Channel.Hotline,
             new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address),
-            id);
+            reserved.IncidentId);
 
         // The case number is fixed before the call, so a retry registers the same case at most once.
-        var view = await calls.Idempotent(() => grains.GetGrain<IIntakeGrain>(0).Report(report, ActorOf(user)));
-        if (replay)
+        var view = await calls.Idempotent(() => grains.GetGrain<IIntakeGrain>(0).Report(report, ActorOf(http.User)));
+        if (reserved.Replay)
         {
-            http.Response.Headers[ReplayedHeader] = "true";
+            http.Response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
             return TypedResults.Ok(view);
         }
 
