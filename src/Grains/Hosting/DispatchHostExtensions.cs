@@ -16,17 +16,15 @@ public static class DispatchHostExtensions
         var configuration = builder.Configuration;
         configuration.AddDispatchStorageDefaults();
         var storage = configuration.StorageOptions();
-        if (storage is { IsPostgres: true, MigrateOnStart: true })
+        if (storage is { IsPostgres: true, MigrateOnStart: true } || storage.IsSqlite)
         {
-            var connection = configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)!;
-            Persistence.SchemaMigrator.ApplyAsync(connection).GetAwaiter().GetResult();
+            // The SQLite file's schema is applied at every start (its scripts are idempotent), with
+            // the import of cases kept as grain state before the journal, which then finds nothing.
+            DispatchMaintenance.MigrateAsync(configuration).GetAwaiter().GetResult();
         }
 
         if (storage.IsSqlite)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(storage.SqliteFile)!);
-            Persistence.SqliteSchema.ApplyAsync(storage.SqliteConnectionString).GetAwaiter().GetResult();
-
             // The embedded silo's reminders live in memory: after a restart nothing would wake a
             // desk whose deadlines are pending, so every desk with open cases is woken at start-up.
             builder.Services.AddHostedService<StartupDeskWaker>();

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Dispatch.Journal;
@@ -39,12 +40,16 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var stored = connection.CanCreateBatch
-            ? await WriteBatched(connection, transaction, batch, cancellationToken)
-            : await WriteOneByOne(connection, transaction, batch, cancellationToken);
+        var stored = await WriteAsync(connection, transaction, batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return stored;
     }
+
+    /// <summary>Writes a batch inside a transaction the caller holds (and commits).</summary>
+    public static async Task<bool[]> WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalAppend> batch, CancellationToken cancellationToken) =>
+        connection.CanCreateBatch
+            ? await WriteBatched(connection, transaction, batch, cancellationToken)
+            : await WriteOneByOne(connection, transaction, batch, cancellationToken);
 
     private static async Task<bool[]> WriteBatched(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalAppend> appends, CancellationToken cancellationToken)
     {
@@ -228,10 +233,21 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
     public static async Task<List<JournalEntry>> ReadEntries(DbCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<JournalEntry>();
+        await foreach (var row in StreamEntries(command, cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads rows selected as <see cref="Columns"/> one at a time, for scans too large to hold.</summary>
+    public static async IAsyncEnumerable<JournalEntry> StreamEntries(DbCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new JournalEntry(
+            yield return new JournalEntry(
                 reader.GetString(0),
                 reader.GetInt32(1),
                 reader.GetString(2),
@@ -244,10 +260,8 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
                 reader.GetString(9))
             {
                 Position = reader.GetInt64(10),
-            });
+            };
         }
-
-        return rows;
     }
 
     public static string Prefixed(string alias) => string.Join(", ", Columns.Split(", ").Select(c => $"{alias}.{c}"));
