@@ -27,6 +27,8 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
     private static readonly TimeSpan FlowFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan EscalationWithin = TimeSpan.FromSeconds(5);
+    private const int DeadSilo = 6;
 
     private static readonly DemoCityOptions City = new()
     {
@@ -36,7 +38,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         CommunitiesPerStreet = 2,
         GridsPerCommunity = 5,
         // One building per report: a second report on the same building and category is merged, not dispatched.
-        BuildingsPerGrid = 16,
+        BuildingsPerGrid = 20,
         WorkersPerGrid = 3,
     };
 
@@ -50,6 +52,8 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
             using var http = new HttpClient { BaseAddress = cluster.Http, Timeout = TimeSpan.FromSeconds(60) };
             await PutGridWorkersOnDuty(http);
 
+            using var watching = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            var declaredDead = WhenDeclaredDead(cluster, silo: 2, watching.Token);
             var (acknowledged, refusals) = await ReportWhileKilling(http, cluster);
             output.WriteLine($"reports acknowledged: {acknowledged.Count}; refused: {Describe(refusals)}");
             Assert.True(acknowledged.Count >= FlowFor / ReportEvery * 0.9, $"only {acknowledged.Count} reports were acknowledged");
@@ -65,11 +69,19 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
 
             // Every resolve deadline passes during or after the kill (reports ran from 10 s before it).
             var escalated = await WaitFor(http, acknowledged.Keys, c => c.EscalatedAt is not null, TimeSpan.FromMinutes(4));
+            var dead = await declaredDead;
+            output.WriteLine($"silo 2 declared dead at {dead:O}");
             var lateness = escalated.Values.Select(c => (c.EscalatedAt!.Value - c.ResolveDue).TotalSeconds).Order().ToList();
             output.WriteLine($"deadlines escalated: {escalated.Count}/{acknowledged.Count}; lateness s p50 {Percentile(lateness, 0.5):F1}, p99 {Percentile(lateness, 0.99):F1}, max {lateness.LastOrDefault():F1}");
             Console.WriteLine($"[failover] escalated {escalated.Count}/{acknowledged.Count}, lateness max {lateness.LastOrDefault():F1} s");
             Assert.Equal(acknowledged.Count, escalated.Count);
             Assert.All(escalated.Values, c => Assert.True(c.EscalatedAt >= c.ResolveDue, $"{c.Id} escalated at {c.EscalatedAt:O}, before its deadline {c.ResolveDue:O}"));
+
+            // No deadline waits for a reminder: each fires within seconds of its deadline or of the
+            // dead silo's death being declared, whichever is later.
+            var late = escalated.Values.Where(c => c.EscalatedAt - Max(c.ResolveDue, dead) > EscalationWithin).ToList();
+            Assert.True(late.Count == 0, $"{late.Count} escalations came more than {EscalationWithin.TotalSeconds} s after max(deadline, death declared at {dead:O}): "
+                + string.Join("; ", late.Take(5).Select(c => $"{c.Id} due {c.ResolveDue:O} escalated {c.EscalatedAt:O}")));
         }
         catch
         {
@@ -138,8 +150,15 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
     /// <summary>Reports at a steady rate, not waiting for answers, and kills silo 2 partway.</summary>
     private async Task<(ConcurrentDictionary<string, bool> Acknowledged, ConcurrentBag<string> Refusals)> ReportWhileKilling(HttpClient http, LocalCluster cluster)
     {
-        var buildings = new DemoCityGenerator(City).Buildings().Select(b => b.Id).ToArray();
-        Assert.True(buildings.Length >= FlowFor / ReportEvery, "every report needs a building of its own");
+        // Reports before the kill go to one half of the grids and reports after it to the other, so
+        // the desks of the first half that die with the silo are not brought back by new reports:
+        // only the survivors' wake (or, too late, their reminders) brings them back.
+        var generator = new DemoCityGenerator(City);
+        var firstHalf = generator.Grids().Select(g => g.Id).Take((int)City.TotalGrids / 2).ToHashSet();
+        var beforeKill = generator.Buildings().Where(b => firstHalf.Contains(b.GridId)).Select(b => b.Id).ToArray();
+        var afterKill = generator.Buildings().Where(b => !firstHalf.Contains(b.GridId)).Select(b => b.Id).ToArray();
+        Assert.True(beforeKill.Length >= KillAfter / ReportEvery && afterKill.Length >= (FlowFor - KillAfter) / ReportEvery, "every report needs a building of its own");
+        var killedAt = int.MaxValue;
         var acknowledged = new ConcurrentDictionary<string, bool>();
         var refusals = new ConcurrentBag<string>();
         var inFlight = new List<Task>();
@@ -150,11 +169,13 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
             if (!killed && clock.Elapsed >= KillAfter)
             {
                 await cluster.KillSiloAsync(2);
-                output.WriteLine($"silo 2 killed at {clock.Elapsed.TotalSeconds:F1} s, after {n} reports");
+                output.WriteLine($"silo 2 killed at {clock.Elapsed.TotalSeconds:F1} s ({DateTimeOffset.UtcNow:O}), after {n} reports");
                 killed = true;
+                killedAt = n;
             }
 
-            inFlight.Add(Report(http, buildings[n % buildings.Length], n, acknowledged, refusals));
+            var building = n < killedAt ? beforeKill[n % beforeKill.Length] : afterKill[(n - killedAt) % afterKill.Length];
+            inFlight.Add(Report(http, building, n, acknowledged, refusals));
             var next = ReportEvery * (n + 1) - clock.Elapsed;
             if (next > TimeSpan.Zero)
             {
@@ -198,6 +219,24 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
             refusals.Add(ex.GetType().Name);
         }
     }
+
+    /// <summary>When the membership table first shows the silo as dead (polled every 200 ms, so at most that much late).</summary>
+    private static async Task<DateTimeOffset> WhenDeclaredDead(LocalCluster cluster, int silo, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE port = @port AND status = @dead", connection);
+        command.Parameters.AddWithValue("port", cluster.SiloPort(silo));
+        command.Parameters.AddWithValue("dead", DeadSilo);
+        while ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
+        {
+            await Task.Delay(200, cancellationToken);
+        }
+
+        return DateTimeOffset.UtcNow;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static async Task<HashSet<string>> StoredIncidents(string connectionString, ICollection<string> ids)
     {

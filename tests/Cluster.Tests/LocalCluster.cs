@@ -15,8 +15,11 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly Dictionary<string, string> _environment;
 
-    private LocalCluster(Process script, Dictionary<string, string> environment, int httpPort, int postgresPort, string folder)
+    private readonly int _firstSiloPort;
+
+    private LocalCluster(Process script, Dictionary<string, string> environment, int httpPort, int postgresPort, int firstSiloPort, string folder)
     {
+        _firstSiloPort = firstSiloPort;
         _script = script;
         _environment = environment;
         Http = new Uri($"http://127.0.0.1:{httpPort}");
@@ -66,7 +69,7 @@ public sealed class LocalCluster : IAsyncDisposable
         };
 
         var script = Process.Start(Script("up", environment))!;
-        var cluster = new LocalCluster(script, environment, httpPort, postgresPort, folder);
+        var cluster = new LocalCluster(script, environment, httpPort, postgresPort, orleansPorts, folder);
         var ready = Path.Combine(folder, "ready");
         var deadline = DateTime.UtcNow + readyWithin;
         while (!File.Exists(ready))
@@ -83,6 +86,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
         return cluster;
     }
+
+    /// <summary>The silo-to-silo port of silo <paramref name="silo"/> (1-based), as it appears in the membership table.</summary>
+    public int SiloPort(int silo) => _firstSiloPort + silo - 1;
 
     /// <summary>SIGKILL, not a graceful stop: the silo gets no chance to hand anything over.</summary>
     public async Task KillSiloAsync(int silo)

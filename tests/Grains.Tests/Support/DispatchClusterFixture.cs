@@ -110,7 +110,7 @@ public class DispatchClusterFixture : IAsyncLifetime
 }
 
 /// <summary>The same cluster with three silos, for failover.</summary>
-public sealed class ThreeSiloClusterFixture : DispatchClusterFixture
+public class ThreeSiloClusterFixture : DispatchClusterFixture
 {
     protected override short Silos => 3;
 }
