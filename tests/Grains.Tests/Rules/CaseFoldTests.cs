@@ -1,0 +1,469 @@
+using Dispatch.Incidents;
+using Dispatch.Journal;
+using Dispatch.Territory;
+using static Dispatch.Incidents.IncidentAction;
+using static Dispatch.Incidents.IncidentStatus;
+
+namespace Dispatch.Tests.Rules;
+
+public sealed class CaseFoldTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 2, 8, 0, 0, TimeSpan.FromHours(8));
+    private static readonly TerritoryPath Place = new("test", "D1", "D1-S1", "D1-S1-C1", "D1-S1-C1-G1");
+    private static readonly Placement AtBuilding = new(Place, "B1", PlacementMethod.Building, 100.1, 30.1);
+    private static readonly Reporter Resident = new("Resident Wang", "13900000000");
+    private static readonly ActorRef Hotline = new(ActorRole.Hotline, "h1");
+    private static readonly DeskRef Grid = DeskRef.Grid("D1-S1-C1-G1");
+    private static readonly DeskRef Community = new(OrgLevel.Community, "D1-S1-C1");
+    private static readonly DeskRef Street = new(OrgLevel.Street, "D1-S1");
+    private static readonly DateTimeOffset Due = T0.AddHours(24);
+
+    /// <summary>A case's events, numbered and hashed as the journal does.</summary>
+    private sealed class History(string id = "K1")
+    {
+        public List<CaseEvent> Events { get; } = [];
+
+        public CaseState State => CaseFold.Replay(Events)!;
+
+        public CaseEvent Last => Events[^1];
+
+        public History Add(DateTimeOffset at, IncidentAction type, CaseEventData? data = null, string? reason = null, ActorRef? actor = null)
+        {
+            var previous = Events.Count == 0 ? null : Events[^1];
+            var change = new CaseChange(type, actor ?? ActorRef.System("test"), reason, data);
+            Events.Add(CaseEventCodec.Encode(id, previous?.Sequence ?? 0, previous?.Hash ?? "", change, at).Event);
+            return this;
+        }
+    }
+
+    private static History ReportedCase() =>
+        new History().Add(T0, Report, new ReportData("sanitation", "bins overflowing", Channel.Hotline, Resident, AtBuilding), "hotline report", Hotline);
+
+    private static History RegisteredCase(DateTimeOffset? resolveDue = null) => ReportedCase().Add(T0, Register, new RegisterData(Grid, resolveDue ?? Due));
+
+    private static History DispatchedCase(string worker = "W1") =>
+        RegisteredCase().Add(T0.AddMinutes(5), IncidentAction.Dispatch, new AssignData(Assignee.Worker(worker), T0.AddMinutes(35)));
+
+    private static History AcceptedCase(string worker = "W1") => DispatchedCase(worker).Add(T0.AddMinutes(10), Accept, actor: ActorRef.Worker(worker));
+
+    private static History ResolvedCase(DateTimeOffset? at = null) => AcceptedCase().Add(at ?? T0.AddHours(2), Resolve, reason: "done");
+
+    private static History ClosedCase() => ResolvedCase().Add(T0.AddHours(3), Verify).Add(T0.AddHours(4), Close);
+
+    [Fact]
+    public void A_report_starts_a_case_at_its_place_tracked_by_the_lowest_desk_there()
+    {
+        var history = ReportedCase();
+        var s = history.State;
+
+        Assert.Equal("K1", s.Id);
+        Assert.Equal(1, s.Sequence);
+        Assert.Equal(history.Last.Hash, s.Hash);
+        Assert.Equal(IncidentStatus.Reported, s.Status);
+        Assert.Equal("sanitation", s.Category);
+        Assert.Equal("bins overflowing", s.Description);
+        Assert.Equal(Channel.Hotline, s.Channel);
+        Assert.Equal([Resident], s.Reporters);
+        Assert.Equal(AtBuilding, s.Placement);
+        Assert.Equal(Grid, s.Tracker);
+        Assert.Equal(T0, s.ReportedAt);
+        Assert.Equal(T0, s.UpdatedAt);
+        Assert.False(s.Delivered);
+        Assert.Null(s.Assignee);
+        Assert.Null(s.ResolveDue);
+        Assert.Empty(s.Escalations);
+    }
+
+    [Fact]
+    public void Registration_sets_the_tracking_desk_and_the_resolve_deadline()
+    {
+        var water = DeskRef.Department("water");
+        var history = ReportedCase().Add(T0.AddSeconds(1), Register, new RegisterData(water, Due));
+        var s = history.State;
+
+        Assert.Equal(IncidentStatus.Registered, s.Status);
+        Assert.Equal(water, s.Tracker);
+        Assert.Equal(Due, s.ResolveDue);
+        Assert.Equal(Due, s.EscalationDue);
+        Assert.Equal(2, s.Sequence);
+        Assert.Equal(history.Last.Hash, s.Hash);
+        Assert.Equal(T0.AddSeconds(1), s.UpdatedAt);
+        Assert.Equal(T0, s.ReportedAt);
+    }
+
+    [Fact]
+    public void Acknowledging_marks_the_case_taken_in_and_keeps_it_registered()
+    {
+        var s = RegisteredCase().Add(T0.AddMinutes(1), Acknowledge).State;
+
+        Assert.True(s.Delivered);
+        Assert.Equal(IncidentStatus.Registered, s.Status);
+        Assert.Null(s.Assignee);
+    }
+
+    [Fact]
+    public void A_dispatch_gives_the_case_to_its_assignee_with_an_accept_deadline_and_marks_it_taken_in()
+    {
+        var s = RegisteredCase().Add(T0.AddMinutes(5), IncidentAction.Dispatch, new AssignData(Assignee.Worker("W1"), T0.AddMinutes(35), PassOver: "W0")).State;
+
+        Assert.Equal(Dispatched, s.Status);
+        Assert.Equal(Assignee.Worker("W1"), s.Assignee);
+        Assert.Equal(T0.AddMinutes(5), s.DispatchedAt);
+        Assert.Equal(T0.AddMinutes(35), s.AcceptDue);
+        Assert.True(s.Delivered);
+        Assert.Equal(["W0"], s.PassedOver);
+    }
+
+    [Fact]
+    public void A_reassignment_hands_the_case_over_and_passes_the_named_worker_over_once()
+    {
+        var history = AcceptedCase("W1")
+            .Add(T0.AddHours(1), Reassign, new AssignData(Assignee.Worker("W2"), T0.AddHours(1.5), PassOver: "W1"));
+        var s = history.State;
+
+        Assert.Equal(Dispatched, s.Status);
+        Assert.Equal(Assignee.Worker("W2"), s.Assignee);
+        Assert.Equal(T0.AddHours(1), s.DispatchedAt);
+        Assert.Equal(T0.AddHours(1.5), s.AcceptDue);
+        Assert.Equal(["W1"], s.PassedOver);
+
+        s = history.Add(T0.AddHours(2), Reassign, new AssignData(Assignee.Unit(Community), null, PassOver: "W1")).State;
+        Assert.Equal(Assignee.Unit(Community), s.Assignee);
+        Assert.Null(s.AcceptDue);
+        Assert.Equal(["W1"], s.PassedOver);
+    }
+
+    [Fact]
+    public void A_recall_returns_the_case_to_its_desk_and_passes_the_named_worker_over()
+    {
+        var s = DispatchedCase("W1").Add(T0.AddHours(1), Recall, new RecallData("W1")).State;
+
+        Assert.Equal(IncidentStatus.Registered, s.Status);
+        Assert.Null(s.Assignee);
+        Assert.Null(s.AcceptDue);
+        Assert.True(s.Delivered);
+        Assert.Equal(["W1"], s.PassedOver);
+
+        Assert.Empty(DispatchedCase("W1").Add(T0.AddHours(1), Recall, new RecallData(null)).State.PassedOver);
+    }
+
+    [Fact]
+    public void Acceptance_clears_the_accept_deadline_and_the_first_acceptance_time_is_kept()
+    {
+        var history = AcceptedCase("W1");
+        Assert.Equal(IncidentStatus.Accepted, history.State.Status);
+        Assert.Equal(T0.AddMinutes(10), history.State.AcceptedAt);
+        Assert.Null(history.State.AcceptDue);
+
+        var s = history
+            .Add(T0.AddHours(1), Reassign, new AssignData(Assignee.Worker("W2"), T0.AddHours(2)))
+            .Add(T0.AddHours(1.5), Accept, actor: ActorRef.Worker("W2"))
+            .State;
+
+        Assert.Equal(IncidentStatus.Accepted, s.Status);
+        Assert.Equal(T0.AddMinutes(10), s.AcceptedAt);
+        Assert.Equal(Assignee.Worker("W2"), s.Assignee);
+    }
+
+    [Fact]
+    public void A_rejection_passes_the_assignee_over_and_returns_the_case_to_its_desk()
+    {
+        var s = DispatchedCase("W1").Add(T0.AddMinutes(20), Reject, reason: "not my trade", actor: ActorRef.Worker("W1")).State;
+
+        Assert.Equal(IncidentStatus.Registered, s.Status);
+        Assert.Null(s.Assignee);
+        Assert.Null(s.AcceptDue);
+        Assert.Equal(["W1"], s.PassedOver);
+    }
+
+    [Fact]
+    public void A_result_is_on_time_when_it_comes_by_the_resolve_deadline_in_force()
+    {
+        var onTheDot = ResolvedCase(at: Due).State;
+        Assert.Equal(IncidentStatus.Resolved, onTheDot.Status);
+        Assert.Equal(Due, onTheDot.ResolvedAt);
+        Assert.True(onTheDot.ResolvedOnTime);
+
+        Assert.False(ResolvedCase(at: Due.AddTicks(1)).State.ResolvedOnTime);
+
+        var noDeadline = ReportedCase().Add(T0, Register, new RegisterData(Grid, null))
+            .Add(T0, IncidentAction.Dispatch, new AssignData(Assignee.Worker("W1"), null))
+            .Add(T0, Accept)
+            .Add(T0.AddDays(30), Resolve)
+            .State;
+        Assert.True(noDeadline.ResolvedOnTime);
+    }
+
+    [Fact]
+    public void A_result_stops_the_escalation_clock()
+    {
+        var s = AcceptedCase()
+            .Add(Due, Escalate, new EscalateData(Community, Due.AddHours(4)))
+            .Add(Due.AddHours(1), Resolve)
+            .State;
+
+        Assert.Null(s.NextEscalationDue);
+        Assert.False(s.ResolvedOnTime);
+    }
+
+    [Fact]
+    public void Rework_restarts_the_resolve_clock_and_the_final_result_decides_whether_it_was_on_time()
+    {
+        var fresh = Due.AddHours(24);
+        var history = ResolvedCase(at: Due.AddHours(1))
+            .Add(Due.AddHours(2), FailVerification, new ReworkData(fresh, Due.AddHours(6)), "still dirty");
+        var reworked = history.State;
+
+        Assert.Equal(IncidentStatus.Accepted, reworked.Status);
+        Assert.Equal(1, reworked.ReworkCount);
+        Assert.Null(reworked.ResolvedAt);
+        Assert.Null(reworked.ResolvedOnTime);
+        Assert.Equal(fresh, reworked.ResolveDue);
+        Assert.Equal(Due.AddHours(6), reworked.NextEscalationDue);
+
+        // Late the first time, on time against the fresh deadline: on time.
+        Assert.True(history.Add(fresh, Resolve).State.ResolvedOnTime);
+
+        // On time the first time, late against the fresh deadline: late.
+        var lateAfterRework = ResolvedCase(at: T0.AddHours(1))
+            .Add(T0.AddHours(2), FailVerification, new ReworkData(T0.AddHours(3), null), "still dirty")
+            .Add(T0.AddHours(3).AddTicks(1), Resolve)
+            .Add(T0.AddHours(4), FailVerification, new ReworkData(T0.AddHours(9), null), "and again")
+            .Add(T0.AddHours(10), Resolve)
+            .State;
+        Assert.False(lateAfterRework.ResolvedOnTime);
+        Assert.Equal(2, lateAfterRework.ReworkCount);
+        Assert.Equal(T0.AddHours(10), lateAfterRework.ResolvedAt);
+    }
+
+    [Fact]
+    public void Verification_closing_and_rating_end_the_case_in_turn()
+    {
+        var history = ResolvedCase().Add(T0.AddHours(3), Verify);
+        Assert.Equal(Verified, history.State.Status);
+
+        history.Add(T0.AddHours(4), Close);
+        Assert.Equal(IncidentStatus.Closed, history.State.Status);
+        Assert.Equal(T0.AddHours(4), history.State.ClosedAt);
+
+        var rated = history.Add(T0.AddHours(5), Rate, new RateData(4), "4/5").State;
+        Assert.Equal(Rated, rated.Status);
+        Assert.Equal(4, rated.Rating);
+        Assert.Equal(T0.AddHours(4), rated.ClosedAt);
+    }
+
+    [Fact]
+    public void A_merge_ends_the_case_in_its_primary_and_lets_go_of_the_assignee()
+    {
+        var s = DispatchedCase("W1").Add(T0.AddMinutes(7), Merge, new MergeData("K0")).State;
+
+        Assert.Equal(Merged, s.Status);
+        Assert.Equal("K0", s.MergedInto);
+        Assert.Null(s.Assignee);
+        Assert.Null(s.AcceptDue);
+        Assert.True(s.Delivered);
+    }
+
+    [Fact]
+    public void A_cancellation_ends_the_case_and_stops_its_clocks()
+    {
+        var s = DispatchedCase()
+            .Add(Due, Escalate, new EscalateData(Community, Due.AddHours(4)))
+            .Add(Due.AddHours(1), Cancel, reason: "duplicate call")
+            .State;
+
+        Assert.Equal(Cancelled, s.Status);
+        Assert.Equal(Due.AddHours(1), s.ClosedAt);
+        Assert.Null(s.AcceptDue);
+        Assert.Null(s.NextEscalationDue);
+        Assert.False(s.IsOpen);
+    }
+
+    [Fact]
+    public void Each_escalation_appends_a_step_and_sets_when_the_next_one_is_due()
+    {
+        var history = DispatchedCase().Add(Due, Escalate, new EscalateData(Community, Due.AddHours(4)), "resolve deadline passed");
+        var once = history.State;
+
+        Assert.Equal(Dispatched, once.Status);
+        Assert.Equal([new EscalationStep(Community, Due, "resolve deadline passed")], once.Escalations);
+        Assert.Equal(Due.AddHours(4), once.NextEscalationDue);
+        Assert.Equal(Due.AddHours(4), once.EscalationDue);
+        Assert.Equal(Due, once.ResolveDue);
+
+        var twice = history.Add(Due.AddHours(4), Escalate, new EscalateData(Street, null)).State;
+        Assert.Equal(
+            [new EscalationStep(Community, Due, "resolve deadline passed"), new EscalationStep(Street, Due.AddHours(4), "")],
+            twice.Escalations);
+        Assert.Null(twice.NextEscalationDue);
+        Assert.Null(twice.EscalationDue);
+        Assert.True(twice.IsOverdue(T0));
+    }
+
+    [Fact]
+    public void Another_caller_is_added_with_the_duplicate_report_that_brought_them()
+    {
+        var neighbour = new Reporter("Resident Li", null);
+        var s = DispatchedCase().Add(T0.AddMinutes(8), AddReporter, new ReporterData(neighbour, "K7")).State;
+
+        Assert.Equal([Resident, neighbour], s.Reporters);
+        Assert.Equal(["K7"], s.Duplicates);
+        Assert.Equal(Dispatched, s.Status);
+    }
+
+    [Fact]
+    public void A_notification_above_changes_nothing_but_the_version()
+    {
+        var history = DispatchedCase();
+        var before = history.State;
+        var after = CaseFold.Apply(before, history.Add(T0.AddMinutes(6), Notify, new NotifyData(Street), "emergency").Last);
+
+        Assert.Equal(before with { Sequence = 4, Hash = history.Last.Hash, UpdatedAt = T0.AddMinutes(6) }, after);
+    }
+
+    [Fact]
+    public void A_notice_that_the_top_was_reached_spends_that_escalation_deadline()
+    {
+        var history = AcceptedCase();
+        var plain = history.Add(Due, IncidentAction.Notice, reason: "deadline missed").State;
+        Assert.Null(plain.EscalationSpent);
+        Assert.Equal(IncidentStatus.Accepted, plain.Status);
+
+        var spent = CaseFold.Apply(plain, history.Add(Due.AddHours(1), IncidentAction.Notice, new TopReachedData(Due), "no level above").Last);
+        Assert.Equal(Due, spent.EscalationSpent);
+        Assert.Equal(plain with { Sequence = spent.Sequence, Hash = spent.Hash, UpdatedAt = spent.UpdatedAt, EscalationSpent = Due }, spent);
+    }
+
+    [Fact]
+    public void An_imported_case_becomes_the_state_and_its_old_timeline_comes_before_the_new_lines()
+    {
+        var old = CaseFold.View(AcceptedCase()
+            .Add(Due, Escalate, new EscalateData(Community, Due.AddHours(4)), "resolve deadline passed")
+            .Add(Due.AddMinutes(5), AddReporter, new ReporterData(new Reporter("Resident Li", null), "K7"))
+            .Events)!;
+        var history = new History("K1").Add(T0.AddDays(5), Import, new ImportData(old), "imported");
+        var imported = history.State;
+
+        Assert.Equal(1, imported.Sequence);
+        Assert.Equal(history.Last.Hash, imported.Hash);
+        Assert.Equal(IncidentStatus.Accepted, imported.Status);
+        Assert.Equal(old.Reporters, imported.Reporters);
+        Assert.Equal(old.Placement, imported.Placement);
+        Assert.Equal(Grid, imported.Tracker);
+        Assert.Equal(Assignee.Worker("W1"), imported.Assignee);
+        Assert.Equal(T0, imported.ReportedAt);
+        Assert.Equal(T0.AddMinutes(5), imported.DispatchedAt);
+        Assert.Equal(T0.AddMinutes(10), imported.AcceptedAt);
+        Assert.Equal(Due, imported.ResolveDue);
+        Assert.Equal(Due.AddHours(4), imported.NextEscalationDue);
+        Assert.Equal(old.Escalations, imported.Escalations);
+        Assert.Equal(["K7"], imported.Duplicates);
+        Assert.True(imported.Delivered);
+        // Last changed when the old timeline says, not when it was imported.
+        Assert.Equal(Due.AddMinutes(5), imported.UpdatedAt);
+
+        history.Add(T0.AddDays(5).AddHours(1), Resolve, reason: "fixed at last");
+        var timeline = CaseFold.Timeline(history.Events);
+        Assert.Equal([.. old.Timeline, new TimelineEntry(T0.AddDays(5).AddHours(1), "system:test", Resolve, IncidentStatus.Accepted, IncidentStatus.Resolved, "fixed at last")],
+            timeline);
+        Assert.Equal(2, history.State.Sequence);
+        Assert.False(history.State.ResolvedOnTime);
+    }
+
+    [Fact]
+    public void A_history_starts_with_a_report_or_an_import()
+    {
+        var registration = CaseEventCodec.Encode("K1", 0, "", new CaseChange(Register, ActorRef.System("test"), null, new RegisterData(Grid, Due)), T0).Event;
+        Assert.Throws<InvalidDataException>(() => CaseFold.Apply(null, registration));
+
+        var reportWithoutItsData = CaseEventCodec.Encode("K1", 0, "", new CaseChange(Report, Hotline), T0).Event;
+        Assert.Throws<InvalidDataException>(() => CaseFold.Apply(null, reportWithoutItsData));
+
+        Assert.Null(CaseFold.Replay([]));
+        Assert.Null(CaseFold.View([]));
+    }
+
+    [Fact]
+    public void The_timeline_has_a_line_per_event_with_the_status_before_and_after_it()
+    {
+        var history = AcceptedCase().Add(T0.AddMinutes(30), Note, reason: "on site").Add(T0.AddHours(1), Resolve, reason: "done");
+
+        var timeline = CaseFold.Timeline(history.Events);
+
+        Assert.Equal(
+            [
+                (Report, IncidentStatus.Reported, IncidentStatus.Reported),
+                (Register, IncidentStatus.Reported, IncidentStatus.Registered),
+                (IncidentAction.Dispatch, IncidentStatus.Registered, Dispatched),
+                (Accept, Dispatched, IncidentStatus.Accepted),
+                (Note, IncidentStatus.Accepted, IncidentStatus.Accepted),
+                (Resolve, IncidentStatus.Accepted, IncidentStatus.Resolved),
+            ],
+            timeline.Select(t => (t.Action, t.From, t.To)));
+        Assert.Equal(history.Events.Select(e => (e.At, e.Actor, e.Reason)), timeline.Select(t => (t.At, t.Actor, t.Reason)));
+        Assert.Equal("worker:W1", timeline[3].Actor);
+        Assert.Equal(timeline, CaseFold.View(history.Events)!.Timeline);
+    }
+
+    /// <summary>A case in each status, reached by legal events.</summary>
+    private static readonly Dictionary<IncidentStatus, Func<History>> InStatus = new()
+    {
+        [IncidentStatus.Reported] = ReportedCase,
+        [IncidentStatus.Registered] = () => RegisteredCase(),
+        [Dispatched] = () => DispatchedCase(),
+        [IncidentStatus.Accepted] = () => AcceptedCase(),
+        [IncidentStatus.Resolved] = () => ResolvedCase(),
+        [Verified] = () => ResolvedCase().Add(T0.AddHours(3), Verify),
+        [IncidentStatus.Closed] = ClosedCase,
+        [Rated] = () => ClosedCase().Add(T0.AddHours(5), Rate, new RateData(5)),
+        [Merged] = () => RegisteredCase().Add(T0.AddMinutes(1), Merge, new MergeData("K0")),
+        [Cancelled] = () => RegisteredCase().Add(T0.AddMinutes(1), Cancel, reason: "withdrawn"),
+    };
+
+    public static TheoryData<IncidentStatus> EveryStatus() => new(Enum.GetValues<IncidentStatus>());
+
+    [Theory]
+    [MemberData(nameof(EveryStatus))]
+    public void Every_event_moves_the_status_as_the_state_machine_says_and_one_it_does_not_allow_leaves_it(IncidentStatus status)
+    {
+        foreach (var action in Enum.GetValues<IncidentAction>())
+        {
+            var history = InStatus[status]();
+            Assert.Equal(status, history.State.Status);
+
+            var after = history.Add(T0.AddDays(2), action, SampleData(action)).State;
+
+            var expected = IncidentStateMachine.TryNext(status, action, out var next) ? next : status;
+            Assert.True(expected == after.Status, $"{action} on a {status} case gave {after.Status}, not {expected}");
+            Assert.Equal(history.Last.Sequence, after.Sequence);
+        }
+    }
+
+    [Fact]
+    public void An_event_the_state_machine_does_not_allow_leaves_the_status_unchanged()
+    {
+        Assert.False(IncidentStateMachine.IsLegal(IncidentStatus.Registered, Resolve));
+        Assert.Equal(IncidentStatus.Registered, RegisteredCase().Add(T0.AddHours(1), Resolve).State.Status);
+
+        Assert.False(IncidentStateMachine.IsLegal(IncidentStatus.Closed, Cancel));
+        Assert.Equal(IncidentStatus.Closed, ClosedCase().Add(T0.AddHours(5), Cancel, reason: "too late").State.Status);
+    }
+
+    /// <summary>What each type of event carries in the journal.</summary>
+    public static CaseEventData? SampleData(IncidentAction action) => action switch
+    {
+        Report => new ReportData("sanitation", "bins", Channel.App, Resident, AtBuilding),
+        Register => new RegisterData(Grid, Due),
+        IncidentAction.Dispatch or Reassign => new AssignData(Assignee.Worker("W9"), T0.AddHours(1), "W1"),
+        Recall => new RecallData("W1"),
+        Escalate => new EscalateData(Community, Due.AddHours(4)),
+        FailVerification => new ReworkData(Due.AddDays(1), null),
+        Rate => new RateData(3),
+        Merge => new MergeData("K0"),
+        AddReporter => new ReporterData(new Reporter("Resident Li", null), "K7"),
+        Notify => new NotifyData(Street),
+        IncidentAction.Notice => new TopReachedData(Due),
+        Import => new ImportData(CaseFold.View(RegisteredCase().Events)!),
+        _ => null,
+    };
+}
