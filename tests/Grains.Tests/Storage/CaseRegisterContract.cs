@@ -52,6 +52,7 @@ public abstract class CaseRegisterContract : IAsyncLifetime
     [Fact]
     public async Task Queries_answer_what_the_fold_of_every_case_gives()
     {
+        // Workers' duty rows are in the journal too, and the register must pass over them.
         Assert.Contains(Histories.First, r => !CaseStreams.IsCase(r.Stream));
         var register = await CaughtUpAsync(Histories.First);
         var expected = Expected.Of(Histories.First);
