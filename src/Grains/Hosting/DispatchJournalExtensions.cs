@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Serialization;
 
@@ -28,14 +29,16 @@ public static class DispatchJournalExtensions
                 : SqliteFactory.Instance.CreateDataSource(storage.SqliteConnectionString));
             services.TryAddSingleton<IJournalStore>(sp => new SqlJournalStore(sp.GetRequiredService<System.Data.Common.DbDataSource>()));
             services.TryAddSingleton<ICaseRegister>(sp =>
-                new SqlCaseRegister(sp.GetRequiredService<System.Data.Common.DbDataSource>(), sp.GetRequiredService<Serializer<CaseState>>()));
+                new SqlCaseRegister(sp.GetRequiredService<System.Data.Common.DbDataSource>(), sp.GetRequiredService<Serializer<CaseState>>(),
+                    sp.GetRequiredService<ILogger<SqlCaseRegister>>()));
         }
         else
         {
             services.TryAddSingleton<IJournalStore, MemoryJournalStore>();
             services.TryAddSingleton<ICaseRegister>(sp => new MemoryCaseRegister(
                 sp.GetRequiredService<IJournalStore>() as MemoryJournalStore
-                ?? throw new InvalidOperationException("With memory storage, register an ICaseRegister for the journal store you registered.")));
+                ?? throw new InvalidOperationException("With memory storage, register an ICaseRegister for the journal store you registered."),
+                sp.GetRequiredService<ILogger<MemoryCaseRegister>>()));
         }
 
         services.TryAddSingleton<JournalSignal>();

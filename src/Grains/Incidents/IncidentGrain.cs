@@ -237,9 +237,19 @@ public sealed partial class IncidentGrain(
 
         foreach (var row in rows)
         {
-            var e = CaseEventCodec.Decode(row);
-            _events.Add(e);
-            _state = CaseFold.Apply(_state, e);
+            try
+            {
+                var e = CaseEventCodec.Decode(row);
+                _state = CaseFold.Apply(_state, e);
+                _events.Add(e);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException)
+            {
+                // The case stands as far as it can be read; the problem is on its view and in the log.
+                _integrityProblem ??= $"row {row.Sequence} cannot be read: {ex.Message}";
+                LogBrokenChain(logger, Id, _integrityProblem);
+                break;
+            }
         }
 
         return true;

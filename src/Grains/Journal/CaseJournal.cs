@@ -32,6 +32,11 @@ public sealed partial class CaseJournal : ICaseJournal, IAsyncDisposable
 
     public Task<bool> AppendAsync(JournalAppend append, CancellationToken cancellationToken = default)
     {
+        if (append.Malformed() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(append));
+        }
+
         var pending = new Pending(append);
         if (!_queue.Writer.TryWrite(pending))
         {

@@ -61,6 +61,26 @@ public sealed record JournalAppend(IReadOnlyList<JournalEntry> Entries, OpenCase
 
     /// <summary>The last row; the index change is applied only if this row is the one stored.</summary>
     public JournalEntry Last => Entries[^1];
+
+    /// <summary>What makes the append unfit to store (rows of other streams, or rows that do not chain to each other), or null.</summary>
+    public string? Malformed()
+    {
+        if (Entries.Count == 0)
+        {
+            return "an append needs at least one row";
+        }
+
+        for (var i = 1; i < Entries.Count; i++)
+        {
+            var (before, row) = (Entries[i - 1], Entries[i]);
+            if (row.Stream != before.Stream || row.Sequence != before.Sequence + 1 || row.PreviousHash != before.Hash)
+            {
+                return $"row {row.Sequence} of {row.Stream} does not follow the append's row {before.Sequence} of {before.Stream}";
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>

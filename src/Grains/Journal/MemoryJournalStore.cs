@@ -33,18 +33,38 @@ public sealed class MemoryJournalStore : IJournalStore
     private bool TryWrite(JournalAppend append)
     {
         var stream = _streams.TryGetValue(append.Stream, out var rows) ? rows : null;
-        var last = stream is { Count: > 0 } ? stream[^1] : null;
+        var (sequence, hash) = stream is { Count: > 0 } ? (stream[^1].Sequence, stream[^1].Hash) : (0, "");
+        var added = new List<JournalEntry>();
         foreach (var entry in append.Entries)
         {
-            var chains = last is null
-                ? entry.Sequence == 1
-                : entry.Sequence == last.Sequence + 1 && entry.PreviousHash == last.Hash;
-            if (!chains || entry.Stream != append.Stream)
+            if (entry.Stream != append.Stream)
             {
                 return false;
             }
 
-            last = entry;
+            // A row already there is fine only if it is this very row (as the SQL stores see it).
+            if (entry.Sequence <= sequence && added.Count == 0)
+            {
+                if (stream![entry.Sequence - 1].Hash != entry.Hash)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (entry.Sequence != sequence + 1 || entry.PreviousHash != hash)
+            {
+                return false;
+            }
+
+            added.Add(entry);
+            (sequence, hash) = (entry.Sequence, entry.Hash);
+        }
+
+        if (added.Count == 0)
+        {
+            return false;
         }
 
         if (stream is null)
@@ -52,7 +72,7 @@ public sealed class MemoryJournalStore : IJournalStore
             _streams[append.Stream] = stream = [];
         }
 
-        foreach (var entry in append.Entries)
+        foreach (var entry in added)
         {
             var positioned = entry with { Position = _all.Count + 1 };
             stream.Add(positioned);
@@ -159,6 +179,15 @@ public sealed class MemoryJournalStore : IJournalStore
                 .Where(s => _streams.TryGetValue(s, out var rows) && rows.Count > 0)
                 .ToDictionary(s => s, s => _streams[s][^1]);
             return Task.FromResult(last);
+        }
+    }
+
+    /// <summary>Every row of a stream, in order.</summary>
+    public IReadOnlyList<JournalEntry> ReadStream(string stream)
+    {
+        lock (_lock)
+        {
+            return _streams.TryGetValue(stream, out var rows) ? rows.ToArray() : [];
         }
     }
 

@@ -46,10 +46,19 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
     }
 
     /// <summary>Writes a batch inside a transaction the caller holds (and commits).</summary>
-    public static async Task<bool[]> WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalAppend> batch, CancellationToken cancellationToken) =>
-        connection.CanCreateBatch
+    public static async Task<bool[]> WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalAppend> batch, CancellationToken cancellationToken)
+    {
+        // Each row is guarded only by the row before it: an append whose own rows do not chain could
+        // be stored in part. None is ever built (the journal refuses them); should one come, nothing is written.
+        if (batch.Select(a => a.Malformed()).FirstOrDefault(p => p is not null) is { } problem)
+        {
+            throw new InvalidOperationException($"A malformed append reached the journal: {problem}.");
+        }
+
+        return connection.CanCreateBatch
             ? await WriteBatched(connection, transaction, batch, cancellationToken)
             : await WriteOneByOne(connection, transaction, batch, cancellationToken);
+    }
 
     private static async Task<bool[]> WriteBatched(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalAppend> appends, CancellationToken cancellationToken)
     {
@@ -98,12 +107,12 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
     }
 
     /// <summary>
-    /// All rows of an append or none: each row chains to the one before it, so once the first is
-    /// refused the rest are too. Anything else is a fault, and the whole batch is rolled back.
+    /// Whether the append's rows are the stream's rows now. Each row is stored only right after the
+    /// row it names, so once one is stored every later one is too, and any row before it that was
+    /// already there carried the very same hash (a writer that recorded the same change at the same
+    /// instant): the stream holds exactly the append either way.
     /// </summary>
-    private static bool Stored(JournalAppend append, int inserted) =>
-        inserted == append.Entries.Count
-        || (inserted == 0 ? false : throw new InvalidOperationException($"Only {inserted} of {append.Entries.Count} rows of {append.Stream} were stored; the batch is rolled back."));
+    private static bool Stored(JournalAppend append, int inserted) => inserted > 0;
 
     private static async Task<bool[]> WriteOneByOne(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalAppend> appends, CancellationToken cancellationToken)
     {

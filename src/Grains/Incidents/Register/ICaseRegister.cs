@@ -1,4 +1,5 @@
 using Dispatch.Desks;
+using Microsoft.Extensions.Logging;
 using Dispatch.Territory;
 
 namespace Dispatch.Incidents;
@@ -31,8 +32,35 @@ public interface ICaseRegister
 }
 
 /// <summary>The rules the register applies to one case, shared by every way of keeping it.</summary>
-public static class CaseRegisterRules
+public static partial class CaseRegisterRules
 {
+    /// <summary>
+    /// The fold of a case's rows, or null when they cannot be folded (a first row removed, an event
+    /// type this version does not know): that case is left out and reported, and the rest of the
+    /// register carries on rather than stop for one broken history.
+    /// </summary>
+    public static CaseState? Fold(CaseState? state, IEnumerable<Journal.JournalEntry> rows, ILogger logger)
+    {
+        var list = rows as IReadOnlyList<Journal.JournalEntry> ?? rows.ToList();
+        try
+        {
+            foreach (var row in list)
+            {
+                state = CaseFold.Apply(state, Journal.CaseEventCodec.Decode(row));
+            }
+
+            return state;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException)
+        {
+            LogUnfoldable(logger, ex, list.Count == 0 ? "?" : list[0].Stream);
+            return null;
+        }
+    }
+
+    [LoggerMessage(4301, LogLevel.Error, "Case {IncidentId} cannot be read from the journal and is left out of the register (Dispatch.Silo journal verify says why)")]
+    private static partial void LogUnfoldable(ILogger logger, Exception exception, string incidentId);
+
     /// <summary>Bit <c>1 &lt;&lt; level</c> for every level the case was escalated to.</summary>
     public static int EscalatedLevels(CaseState s)
     {

@@ -1,12 +1,16 @@
 using Dispatch.Desks;
 using Dispatch.Journal;
 using Dispatch.Territory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dispatch.Incidents;
 
 /// <summary>The register of a run with memory storage: the fold of every case of the in-memory journal.</summary>
-public sealed class MemoryCaseRegister(MemoryJournalStore journal) : ICaseRegister
+public sealed class MemoryCaseRegister(MemoryJournalStore journal, ILogger? logger = null) : ICaseRegister
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
     private const int Batch = 5_000;
 
     private readonly Lock _lock = new();
@@ -95,6 +99,14 @@ public sealed class MemoryCaseRegister(MemoryJournalStore journal) : ICaseRegist
             return;
         }
 
-        _cases[row.Stream] = CaseFold.Apply(state, CaseEventCodec.Decode(row));
+        // The next row of a case folds onto it; a first row, or a row after one that could not be
+        // read, starts from the case's whole history.
+        var folded = state is not null && row.Sequence == state.Sequence + 1
+            ? CaseRegisterRules.Fold(state, [row], _logger)
+            : CaseRegisterRules.Fold(null, journal.ReadStream(row.Stream), _logger);
+        if (folded is not null)
+        {
+            _cases[row.Stream] = folded;
+        }
     }
 }

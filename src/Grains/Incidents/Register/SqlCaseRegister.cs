@@ -5,6 +5,8 @@ using System.Text;
 using Dispatch.Desks;
 using Dispatch.Journal;
 using Dispatch.Territory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Serialization;
 
 namespace Dispatch.Incidents;
@@ -16,7 +18,7 @@ namespace Dispatch.Incidents;
 /// from its whole history, writes those lines and moves the checkpoint, so a pass that fails
 /// leaves nothing half-applied, and passes of several silos take turns on the checkpoint's lock.
 /// </summary>
-public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> serializer) : ICaseRegister, IAsyncDisposable
+public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> serializer, ILogger? logger = null) : ICaseRegister, IAsyncDisposable
 {
     public const string Table = "dispatch_case_register";
     private const string Checkpoints = "dispatch_projections";
@@ -213,7 +215,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
                 await using var command = SqlJournalStore.Command(connection, transaction, "");
                 command.CommandText = $"SELECT {SqlJournalStore.Columns} FROM {SqlJournalStore.Table} WHERE stream IN ({SqlJournalStore.InList(command, "s", chunk)}) ORDER BY stream, seq";
                 var rows = await SqlJournalStore.ReadEntries(command, cancellationToken);
-                states.AddRange(rows.GroupBy(r => r.Stream).Select(g => CaseFold.Replay(g.Select(CaseEventCodec.Decode))!));
+                states.AddRange(rows.GroupBy(r => r.Stream).Select(g => CaseRegisterRules.Fold(null, g, logger ?? NullLogger.Instance)).OfType<CaseState>());
             }
 
             await Upsert(connection, transaction, states, cancellationToken);
