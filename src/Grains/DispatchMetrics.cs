@@ -22,6 +22,9 @@ public static class DispatchMetrics
     public static readonly Counter<long> JournalConflicts = Meter.CreateCounter<long>(
         "dispatch.journal.conflicts", "{append}", "Appends refused because another writer stored the stream's next event first");
 
+    public static readonly Histogram<double> SqliteTransactionDuration = Meter.CreateHistogram<double>(
+        "dispatch.sqlite.transaction.duration", "s", "Time to run and commit one transaction of the embedded SQLite writer");
+
     public static readonly Counter<long> Redrives = Meter.CreateCounter<long>(
         "dispatch.redrives", "{case}", "Cases published to their desk again because no desk had taken them in");
 }

@@ -1,4 +1,6 @@
 using Dispatch.Hosting;
+using Dispatch.Incidents;
+using Dispatch.Journal;
 using Dispatch.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +18,7 @@ public enum BenchStorage
     /// <summary>Orleans' memory storage: a serialized copy of every state, held by storage grains in this process.</summary>
     Memory,
 
-    /// <summary><see cref="DiscardingGrainStorage"/>: nothing kept, so the heap holds only the grains' own state.</summary>
+    /// <summary><see cref="DiscardingGrainStorage"/> and <see cref="DiscardingJournalStore"/>: nothing kept, so the heap holds only the grains' own state.</summary>
     None,
 }
 
@@ -66,7 +68,6 @@ public sealed class BenchSilo : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort);
-            silo.AddDispatch(configuration);
             silo.UseInMemoryReminderService();
             if (storage == BenchStorage.Memory)
             {
@@ -75,7 +76,12 @@ public sealed class BenchSilo : IAsyncDisposable
             else
             {
                 silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (_, _) => new DiscardingGrainStorage());
+                silo.Services.AddSingleton<IJournalStore, DiscardingJournalStore>();
+                silo.Services.AddSingleton<ICaseRegister>(new MemoryCaseRegister(new MemoryJournalStore()));
             }
+
+            // After the stores above: the journal wiring keeps what is registered already.
+            silo.AddDispatch(configuration);
 
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = NeverCollected);
         });

@@ -25,7 +25,9 @@ public interface IDeskPolicy
 /// desk activates (one query), kept current from what the desk records itself and what the
 /// incidents tell it, and driven by the desk's clock. The desk records its own changes straight
 /// into the journal after the state it holds; when another writer got there first, it reads the
-/// case again and decides afresh, so it never acts on a case as it was.
+/// case again and decides afresh, so it never acts on a case as it was. That also makes the desk
+/// grains safe to be reentrant: while one change waits for its commit, the desk goes on with the
+/// next, and two decisions about one case cannot both be recorded.
 /// </summary>
 public sealed partial class CaseDesk
 {
@@ -75,15 +77,17 @@ public sealed partial class CaseDesk
             }
         }
 
-        foreach (var state in _open.Values.Where(s => s.Status == IncidentStatus.Registered && !s.Delivered).ToArray())
-        {
-            await TakeIn(state);
-        }
-
+        await Task.WhenAll(_open.Values.Where(s => s.Status == IncidentStatus.Registered && !s.Delivered).ToArray().Select(TakeIn));
         await Clock.Rearm();
     }
 
-    /// <summary>A case delivered to the desk (stream message or re-drive); taking it in again changes nothing.</summary>
+    /// <summary>
+    /// A case delivered to the desk (stream message or re-drive); taking it in again changes nothing.
+    /// The message is done with once the desk holds the case: taking it in (deciding, recording) goes
+    /// on beside the next messages, so a desk that receives many cases records them in the same
+    /// journal transactions instead of one commit after another. Should the desk die before the
+    /// record is durable, the case is still undelivered in the journal, and the re-drive brings it back.
+    /// </summary>
     public async Task Receive(CaseRouted message)
     {
         if (_open.ContainsKey(message.CaseId))
@@ -100,10 +104,25 @@ public sealed partial class CaseDesk
         Track(state);
         if (state.Status == IncidentStatus.Registered && !state.Delivered)
         {
-            await TakeIn(state);
+            _ = TakeInAndRearm(state);
+            return;
         }
 
         await Clock.Rearm();
+    }
+
+    private async Task TakeInAndRearm(CaseState state)
+    {
+        await TakeIn(state);
+        try
+        {
+            await Clock.Rearm();
+        }
+        catch (Exception ex)
+        {
+            // The reminder is only the safety net; the timer is armed all the same.
+            LogTakeInFailed(_logger, ex, Self.Key, state.Id);
+        }
     }
 
     /// <summary>Events someone else recorded on the desk's cases (the incident grain, after what people did).</summary>

@@ -5,6 +5,7 @@ using Dispatch.Journal;
 using Dispatch.Territory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -23,6 +24,7 @@ public sealed class DeskState
 /// read from the register, its notices from the journal: it writes nothing of its own per case.
 /// </summary>
 [GrainType("desk")]
+[Reentrant]
 [ImplicitStreamSubscription(StreamNames.DeskCases)]
 public sealed class DeskGrain(
     [PersistentState("desk")] IPersistentState<DeskState> state,

@@ -6,6 +6,7 @@ using Dispatch.Territory;
 using Dispatch.Workforce;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -33,6 +34,7 @@ public sealed class GridState
 /// when it activates, and every change it makes is an event on the case.
 /// </summary>
 [GrainType("grid")]
+[Reentrant]
 [ImplicitStreamSubscription(StreamNames.GridCases)]
 public sealed partial class GridGrain(
     [PersistentState("grid")] IPersistentState<GridState> state,

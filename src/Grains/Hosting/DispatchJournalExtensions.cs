@@ -1,5 +1,6 @@
 using Dispatch.Incidents;
 using Dispatch.Journal;
+using Dispatch.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,10 +28,16 @@ public static class DispatchJournalExtensions
                 ? NpgsqlDataSource.Create(configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)
                     ?? throw new InvalidOperationException("Dispatch:Storage:Provider is postgres but ConnectionStrings:Dispatch is not set."))
                 : SqliteFactory.Instance.CreateDataSource(storage.SqliteConnectionString));
-            services.TryAddSingleton<IJournalStore>(sp => new SqlJournalStore(sp.GetRequiredService<System.Data.Common.DbDataSource>()));
+            if (storage.IsSqlite)
+            {
+                // SQLite writes one transaction at a time: every write of this silo goes through one writer.
+                services.TryAddSingleton(sp => new SqliteWriter(storage.SqliteConnectionString, sp.GetRequiredService<ILogger<SqliteWriter>>()));
+            }
+
+            services.TryAddSingleton<IJournalStore>(sp => new SqlJournalStore(sp.GetRequiredService<System.Data.Common.DbDataSource>(), sp.GetService<SqliteWriter>()));
             services.TryAddSingleton<ICaseRegister>(sp =>
                 new SqlCaseRegister(sp.GetRequiredService<System.Data.Common.DbDataSource>(), sp.GetRequiredService<Serializer<CaseState>>(),
-                    sp.GetRequiredService<ILogger<SqlCaseRegister>>()));
+                    sp.GetRequiredService<ILogger<SqlCaseRegister>>(), sp.GetService<SqliteWriter>()));
         }
         else
         {

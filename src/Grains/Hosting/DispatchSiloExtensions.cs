@@ -1,8 +1,12 @@
 using Dispatch.Catalog;
+using Dispatch.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
@@ -66,15 +70,25 @@ public static class DispatchSiloExtensions
     }
 
     /// <summary>
-    /// In-memory grain storage and reminders wherever the <c>Orleans</c> configuration section names
-    /// no provider (<c>Orleans:GrainStorage:Default</c>, <c>Orleans:Reminders</c>), so a bare run needs nothing installed.
+    /// Where the <c>Orleans</c> configuration section names no grain storage: the SQLite file with
+    /// <c>Dispatch:Storage:Provider=sqlite</c>, otherwise memory; and in-memory reminders where it names
+    /// none (<c>Orleans:Reminders</c>), so a bare run needs nothing installed.
     /// </summary>
     public static ISiloBuilder AddDispatchDefaultProviders(this ISiloBuilder silo, IConfiguration configuration)
     {
         var orleans = configuration.GetSection("Orleans");
         if (!orleans.GetSection("GrainStorage").GetChildren().Any())
         {
-            silo.AddMemoryGrainStorageAsDefault();
+            if (configuration.StorageOptions().IsSqlite)
+            {
+                silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new SqliteGrainStorage(
+                    sp.GetRequiredService<System.Data.Common.DbDataSource>(), sp.GetRequiredService<SqliteWriter>(),
+                    sp.GetRequiredService<IGrainStorageSerializer>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value));
+            }
+            else
+            {
+                silo.AddMemoryGrainStorageAsDefault();
+            }
         }
 
         if (!orleans.GetSection("Reminders").Exists())

@@ -32,8 +32,8 @@ public sealed class DispatchStorageOptions
 public static class DispatchStorageExtensions
 {
     /// <summary>
-    /// With <c>Dispatch:Storage:Provider=sqlite</c>, points Orleans' default grain storage at the
-    /// ADO.NET provider on the SQLite file (clustering stays on localhost, reminders in memory).
+    /// (<c>Dispatch:Storage:Provider=sqlite</c> needs nothing here: the silo keeps grain state in the
+    /// file through its own writer, see <see cref="DispatchSiloExtensions.AddDispatchDefaultProviders"/>.)
     /// With <c>Dispatch:Storage:Provider=postgres</c>, points Orleans' own provider sections
     /// (clustering, default grain storage, reminders) at the ADO.NET providers on
     /// <c>ConnectionStrings:Dispatch</c>, so one connection string wires a silo. Keys already set
@@ -42,17 +42,6 @@ public static class DispatchStorageExtensions
     public static IConfigurationBuilder AddDispatchStorageDefaults(this IConfigurationManager configuration, bool client = false)
     {
         var options = configuration.StorageOptions();
-        if (options.IsSqlite && !client && !configuration.GetSection("Orleans:GrainStorage:Default").Exists())
-        {
-            return configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Orleans:GrainStorage:Default:ProviderType"] = "AdoNet",
-                // Orleans' name for SQLite; in 10.4.2 it loads Microsoft.Data.Sqlite's factory.
-                ["Orleans:GrainStorage:Default:Invariant"] = "System.Data.SQLite",
-                ["Orleans:GrainStorage:Default:ConnectionString"] = options.SqliteConnectionString,
-            });
-        }
-
         if (!options.IsPostgres)
         {
             return configuration;

@@ -10,11 +10,7 @@ public sealed record Recorded(IReadOnlyList<CaseEvent> Events, CaseState? Before
     /// <summary>Tells the live feed, one-way: a screen that misses a line reads the register.</summary>
     public void Announce(IGrainFactory grains)
     {
-        var feed = grains.GetGrain<ITransitionFeedGrain>(StableHash.Partition(After.Id, ITransitionFeedGrain.Partitions));
-        foreach (var transition in Transitions)
-        {
-            feed.Publish(transition).Ignore();
-        }
+        grains.GetGrain<ITransitionFeedGrain>(StableHash.Partition(After.Id, ITransitionFeedGrain.Partitions)).Publish(Transitions).Ignore();
     }
 }
 

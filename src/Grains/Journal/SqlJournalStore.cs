@@ -8,11 +8,12 @@ namespace Dispatch.Journal;
 /// <summary>
 /// The journal in the <c>dispatch_journal</c> table, with its open-case index in
 /// <c>dispatch_open_cases</c> (SQLite or PostgreSQL, the same SQL but for row locking). A batch is
-/// one transaction: with PostgreSQL one round trip for every statement, with SQLite (in process) a
-/// statement each. Every insert states the row it chains to, so a stale writer's append stores
+/// one transaction: with PostgreSQL one round trip for every statement; with SQLite, given the
+/// file's <see cref="Storage.SqliteWriter"/>, a prepared statement each in the writer's shared
+/// transaction. Every insert states the row it chains to, so a stale writer's append stores
 /// nothing, and every index change states the row that carries it.
 /// </summary>
-public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsyncDisposable
+public sealed class SqlJournalStore(DbDataSource source, Storage.SqliteWriter? writer = null) : IJournalStore, IAsyncDisposable
 {
     public const string Table = "dispatch_journal";
     public const string OpenCases = "dispatch_open_cases";
@@ -38,6 +39,12 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
 
     public async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<JournalAppend> batch, CancellationToken cancellationToken = default)
     {
+        if (writer is not null)
+        {
+            Refuse(batch);
+            return await writer.WriteAsync(w => WriteWith(w, batch));
+        }
+
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var stored = await WriteAsync(connection, transaction, batch, cancellationToken);
@@ -48,13 +55,7 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
     /// <summary>Writes a batch inside a transaction the caller holds (and commits).</summary>
     public static async Task<bool[]> WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<JournalAppend> batch, CancellationToken cancellationToken)
     {
-        // Each row is guarded only by the row before it: an append whose own rows do not chain could
-        // be stored in part. None is ever built (the journal refuses them); should one come, nothing is written.
-        if (batch.Select(a => a.Malformed()).FirstOrDefault(p => p is not null) is { } problem)
-        {
-            throw new InvalidOperationException($"A malformed append reached the journal: {problem}.");
-        }
-
+        Refuse(batch);
         return connection.CanCreateBatch
             ? await WriteBatched(connection, transaction, batch, cancellationToken)
             : await WriteOneByOne(connection, transaction, batch, cancellationToken);
@@ -101,6 +102,45 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
             }
 
             stored[i] = Stored(appends[i], inserted);
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Each row is guarded only by the row before it: an append whose own rows do not chain could be
+    /// stored in part. None is ever built (the journal refuses them); should one come, nothing is written.
+    /// </summary>
+    private static void Refuse(IReadOnlyList<JournalAppend> batch)
+    {
+        if (batch.Select(a => a.Malformed()).FirstOrDefault(p => p is not null) is { } problem)
+        {
+            throw new InvalidOperationException($"A malformed append reached the journal: {problem}.");
+        }
+    }
+
+    /// <summary>The batch in the SQLite writer's transaction, with its prepared statements.</summary>
+    private static bool[] WriteWith(Storage.SqliteWriter writer, IReadOnlyList<JournalAppend> appends)
+    {
+        var stored = new bool[appends.Count];
+        for (var i = 0; i < appends.Count; i++)
+        {
+            var append = appends[i];
+            var inserted = 0;
+            foreach (var entry in append.Entries)
+            {
+                var insert = writer.Command(InsertSql);
+                BindEntry(insert.Parameters, insert.CreateParameter, entry);
+                inserted += insert.ExecuteNonQuery();
+            }
+
+            stored[i] = Stored(append, inserted);
+            if (stored[i] && append.OpenCase is { } change)
+            {
+                var index = writer.Command(change.IsOpen ? OpenSql : CloseSql);
+                BindIndex(index.Parameters, index.CreateParameter, append.Last, change);
+                index.ExecuteNonQuery();
+            }
         }
 
         return stored;
@@ -190,17 +230,38 @@ public sealed class SqlJournalStore(DbDataSource source) : IJournalStore, IAsync
 
     public async Task<IReadOnlyList<string>> ClaimUndeliveredAsync(DateTimeOffset now, DateTimeOffset retryAt, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await source.OpenConnectionAsync(cancellationToken);
         // PostgreSQL: silos sweeping at once each take other cases instead of waiting for each other's.
-        var skipLocked = _postgres ? " FOR UPDATE SKIP LOCKED" : "";
-        await using var command = Command(connection, null,
-            $"UPDATE {OpenCases} SET redrive_at = @retry_at WHERE case_id IN "
-            + $"(SELECT case_id FROM {OpenCases} WHERE NOT delivered AND redrive_at <= @now ORDER BY redrive_at LIMIT @limit{skipLocked}) "
-            + "RETURNING case_id");
-        Add(command, "retry_at", DbType.Int64, retryAt.UtcTicks);
-        Add(command, "now", DbType.Int64, now.UtcTicks);
-        Add(command, "limit", DbType.Int32, limit);
-        return await ReadStrings(command, cancellationToken);
+        var sql = $"UPDATE {OpenCases} SET redrive_at = @retry_at WHERE case_id IN "
+            + $"(SELECT case_id FROM {OpenCases} WHERE NOT delivered AND redrive_at <= @now ORDER BY redrive_at LIMIT @limit{(_postgres ? " FOR UPDATE SKIP LOCKED" : "")}) "
+            + "RETURNING case_id";
+        void Bind(DbCommand command)
+        {
+            Add(command, "retry_at", DbType.Int64, retryAt.UtcTicks);
+            Add(command, "now", DbType.Int64, now.UtcTicks);
+            Add(command, "limit", DbType.Int32, limit);
+        }
+
+        if (writer is not null)
+        {
+            return await writer.WriteAsync(w =>
+            {
+                var command = w.Command(sql);
+                Bind(command);
+                var claimed = new List<string>();
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    claimed.Add(reader.GetString(0));
+                }
+
+                return claimed;
+            });
+        }
+
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var claim = Command(connection, null, sql);
+        Bind(claim);
+        return await ReadStrings(claim, cancellationToken);
     }
 
     public async Task<IReadOnlyList<JournalEntry>> NoticesAsync(string desk, int limit, CancellationToken cancellationToken = default)

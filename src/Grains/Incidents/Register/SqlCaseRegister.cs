@@ -5,6 +5,7 @@ using System.Text;
 using Dispatch.Desks;
 using Dispatch.Journal;
 using Dispatch.Territory;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Serialization;
@@ -13,12 +14,15 @@ namespace Dispatch.Incidents;
 
 /// <summary>
 /// The register in <c>dispatch_case_register</c> (SQLite or PostgreSQL): the columns lists filter
-/// on and statistics sum, and the case's whole state in Orleans' encoding. A catch-up pass is one
-/// transaction that reads the next journal rows after the checkpoint, folds every case they touch
-/// from its whole history, writes those lines and moves the checkpoint, so a pass that fails
-/// leaves nothing half-applied, and passes of several silos take turns on the checkpoint's lock.
+/// on and statistics sum, and the case's whole state in Orleans' encoding. A catch-up pass reads the
+/// next journal rows after the checkpoint, folds them onto the states of the cases they touch,
+/// writes those lines and moves the checkpoint in one transaction, so a pass that fails leaves
+/// nothing half-applied. With PostgreSQL, passes of several silos take turns on the checkpoint's
+/// lock; with SQLite the reading happens beside the file's one writer, and the writing in its
+/// transaction, which goes ahead only if the checkpoint has not moved meanwhile.
 /// </summary>
-public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> serializer, ILogger? logger = null) : ICaseRegister, IAsyncDisposable
+public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> serializer, ILogger? logger = null, Storage.SqliteWriter? writer = null)
+    : ICaseRegister, IAsyncDisposable
 {
     public const string Table = "dispatch_case_register";
     private const string Checkpoints = "dispatch_projections";
@@ -32,9 +36,12 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         "rating", "version", "state",
     ];
 
+    /// <summary>What never changes in a case's life: left out of updates, so their indexes are not rewritten.</summary>
+    private static readonly string[] Fixed = ["id", "reported_at", "category"];
+
     private static readonly string UpsertSql =
         $"INSERT INTO {Table} ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c))}) "
-        + $"ON CONFLICT (id) DO UPDATE SET {string.Join(", ", Columns.Skip(1).Select(c => $"{c} = excluded.{c}"))} "
+        + $"ON CONFLICT (id) DO UPDATE SET {string.Join(", ", Columns.Except(Fixed).Select(c => $"{c} = excluded.{c}"))} "
         + $"WHERE {Table}.version < excluded.version";
 
     private static readonly string Open = StatusList(s => s.IsOpen());
@@ -162,6 +169,18 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
 
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
+        if (writer is not null)
+        {
+            await writer.WriteAsync(w =>
+            {
+                w.Command($"DELETE FROM {Table}").ExecuteNonQuery();
+                var move = w.Command(MoveCheckpointSql);
+                BindCheckpoint(move, 0, 0);
+                return move.ExecuteNonQuery();
+            });
+            return;
+        }
+
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ReadCheckpoint(connection, transaction, cancellationToken);
@@ -179,27 +198,13 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     private async Task<int> PassAsync(CancellationToken cancellationToken)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
-        // SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so reading first cannot make the write fail later.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // PostgreSQL: the checkpoint's row lock makes passes of several silos take turns. SQLite: a
+        // read transaction, for one snapshot of the journal and the register beside the writer.
+        await using var transaction = writer is not null && connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(cancellationToken);
         var (tx, position) = await ReadCheckpoint(connection, transaction, cancellationToken);
-
-        // PostgreSQL assigns positions before commit, so a row may commit after a later one; reading
-        // only rows of transactions older than every transaction still running never skips one.
-        var settled = _postgres ? " AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "";
-        var next = new List<(string Stream, long Tx, long Position)>();
-        await using (var command = SqlJournalStore.Command(connection, transaction,
-            $"SELECT stream, tx, position FROM {SqlJournalStore.Table} WHERE (tx, position) > (@tx, @position){settled} ORDER BY tx, position LIMIT @limit"))
-        {
-            SqlJournalStore.Add(command, "tx", DbType.Int64, tx);
-            SqlJournalStore.Add(command, "position", DbType.Int64, position);
-            SqlJournalStore.Add(command, "limit", DbType.Int32, Batch);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                next.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
-            }
-        }
-
+        var next = await ReadNext(connection, transaction, tx, position, cancellationToken);
         if (next.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -207,23 +212,123 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         }
 
         var cases = next.Select(n => n.Stream).Where(CaseStreams.IsCase).Distinct().ToArray();
-        if (cases.Length > 0)
+        var states = cases.Length == 0 ? [] : await Fold(connection, transaction, cases, cancellationToken);
+        var (lastTx, lastPosition) = (next[^1].Tx, next[^1].Position);
+        if (writer is null)
         {
-            var states = new List<CaseState>(cases.Length);
-            foreach (var chunk in cases.Chunk(500))
-            {
-                await using var command = SqlJournalStore.Command(connection, transaction, "");
-                command.CommandText = $"SELECT {SqlJournalStore.Columns} FROM {SqlJournalStore.Table} WHERE stream IN ({SqlJournalStore.InList(command, "s", chunk)}) ORDER BY stream, seq";
-                var rows = await SqlJournalStore.ReadEntries(command, cancellationToken);
-                states.AddRange(rows.GroupBy(r => r.Stream).Select(g => CaseRegisterRules.Fold(null, g, logger ?? NullLogger.Instance)).OfType<CaseState>());
-            }
-
             await Upsert(connection, transaction, states, cancellationToken);
+            await WriteCheckpoint(connection, transaction, lastTx, lastPosition, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return next.Count;
         }
 
-        await WriteCheckpoint(connection, transaction, next[^1].Tx, next[^1].Position, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return next.Count;
+        var applied = await writer.WriteAsync(w =>
+        {
+            var check = w.Command($"SELECT tx, position FROM {Checkpoints} WHERE name = @name");
+            SqlJournalStore.Add(check, "name", DbType.String, Name);
+            using (var reader = check.ExecuteReader())
+            {
+                if (!reader.Read() || reader.GetInt64(0) != tx || reader.GetInt64(1) != position)
+                {
+                    // Someone else applied these rows meanwhile (a rebuild, another process): read again.
+                    return false;
+                }
+            }
+
+            foreach (var state in states)
+            {
+                var upsert = w.Command(UpsertSql);
+                Bind(upsert.Parameters, upsert.CreateParameter, state);
+                upsert.ExecuteNonQuery();
+            }
+
+            var move = w.Command(MoveCheckpointSql);
+            BindCheckpoint(move, lastTx, lastPosition);
+            move.ExecuteNonQuery();
+            return true;
+        });
+        return applied ? next.Count : Batch;
+    }
+
+    private async Task<List<(string Stream, long Tx, long Position)>> ReadNext(
+        DbConnection connection, DbTransaction transaction, long tx, long position, CancellationToken cancellationToken)
+    {
+        // PostgreSQL assigns positions before commit, so a row may commit after a later one; reading
+        // only rows of transactions older than every transaction still running never skips one.
+        // SQLite commits one writer at a time: position order is commit order (tx is always 0).
+        var next = new List<(string Stream, long Tx, long Position)>();
+        await using var command = SqlJournalStore.Command(connection, transaction, _postgres
+            ? $"SELECT stream, tx, position FROM {SqlJournalStore.Table} WHERE (tx, position) > (@tx, @position) "
+                + "AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint ORDER BY tx, position LIMIT @limit"
+            : $"SELECT stream, tx, position FROM {SqlJournalStore.Table} WHERE position > @position ORDER BY position LIMIT @limit");
+        SqlJournalStore.Add(command, "tx", DbType.Int64, tx);
+        SqlJournalStore.Add(command, "position", DbType.Int64, position);
+        SqlJournalStore.Add(command, "limit", DbType.Int32, Batch);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            next.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// The cases as they are now: each register line's state with the journal rows past it folded on.
+    /// A case whose rows do not follow its line (a line from before a rebuild, a history that was
+    /// changed) is folded again from its first row.
+    /// </summary>
+    private async Task<List<CaseState>> Fold(DbConnection connection, DbTransaction transaction, string[] cases, CancellationToken cancellationToken)
+    {
+        var log = logger ?? NullLogger.Instance;
+        var folded = new List<CaseState>(cases.Length);
+        foreach (var chunk in cases.Chunk(500))
+        {
+            var known = new Dictionary<string, CaseState>(StringComparer.Ordinal);
+            await using (var lines = SqlJournalStore.Command(connection, transaction, ""))
+            {
+                lines.CommandText = $"SELECT state FROM {Table} WHERE id IN ({SqlJournalStore.InList(lines, "s", chunk)})";
+                foreach (var state in await ReadStates(lines, cancellationToken))
+                {
+                    known[state.Id] = state;
+                }
+            }
+
+            List<JournalEntry> rows;
+            await using (var newer = SqlJournalStore.Command(connection, transaction, ""))
+            {
+                newer.CommandText = $"SELECT {SqlJournalStore.Prefixed("j")} FROM {SqlJournalStore.Table} j "
+                    + $"WHERE j.stream IN ({SqlJournalStore.InList(newer, "s", chunk)}) "
+                    + $"AND j.seq > COALESCE((SELECT r.version FROM {Table} r WHERE r.id = j.stream), 0) ORDER BY j.stream, j.seq";
+                rows = await SqlJournalStore.ReadEntries(newer, cancellationToken);
+            }
+
+            foreach (var ofCase in rows.GroupBy(r => r.Stream))
+            {
+                var state = known.GetValueOrDefault(ofCase.Key);
+                if (ofCase.First().Sequence != (state?.Sequence ?? 0) + 1)
+                {
+                    await using var whole = SqlJournalStore.Command(connection, transaction,
+                        $"SELECT {SqlJournalStore.Columns} FROM {SqlJournalStore.Table} WHERE stream = @stream ORDER BY seq");
+                    SqlJournalStore.Add(whole, "stream", DbType.String, ofCase.Key);
+                    (state, rows) = (null, await SqlJournalStore.ReadEntries(whole, cancellationToken));
+                    if (CaseRegisterRules.Fold(null, rows, log) is { } again)
+                    {
+                        folded.Add(again);
+                    }
+
+                    continue;
+                }
+
+                if (CaseRegisterRules.Fold(state, ofCase, log) is { } after)
+                {
+                    folded.Add(after);
+                }
+            }
+        }
+
+        return folded;
     }
 
     private async Task<(long Tx, long Position)> ReadCheckpoint(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -237,13 +342,20 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
             : throw new InvalidOperationException($"{Checkpoints} has no row '{Name}': apply the schema.");
     }
 
+    private const string MoveCheckpointSql = $"UPDATE {Checkpoints} SET tx = @tx, position = @position WHERE name = @name";
+
     private static async Task WriteCheckpoint(DbConnection connection, DbTransaction transaction, long tx, long position, CancellationToken cancellationToken)
     {
-        await using var command = SqlJournalStore.Command(connection, transaction, $"UPDATE {Checkpoints} SET tx = @tx, position = @position WHERE name = @name");
+        await using var command = SqlJournalStore.Command(connection, transaction, MoveCheckpointSql);
+        BindCheckpoint(command, tx, position);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void BindCheckpoint(DbCommand command, long tx, long position)
+    {
         SqlJournalStore.Add(command, "tx", DbType.Int64, tx);
         SqlJournalStore.Add(command, "position", DbType.Int64, position);
         SqlJournalStore.Add(command, "name", DbType.String, Name);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task Upsert(DbConnection connection, DbTransaction transaction, List<CaseState> states, CancellationToken cancellationToken)

@@ -94,8 +94,5 @@ CREATE TABLE dispatch_case_register
 CREATE INDEX ix_dispatch_case_register_reported ON dispatch_case_register (reported_at DESC, id DESC);
 CREATE INDEX ix_dispatch_case_register_grid ON dispatch_case_register (grid_id, reported_at DESC, id DESC);
 CREATE INDEX ix_dispatch_case_register_community ON dispatch_case_register (community_id, reported_at DESC, id DESC);
-CREATE INDEX ix_dispatch_case_register_street ON dispatch_case_register (street_id, reported_at DESC, id DESC);
-CREATE INDEX ix_dispatch_case_register_district ON dispatch_case_register (district_id, reported_at DESC, id DESC);
-CREATE INDEX ix_dispatch_case_register_tracker ON dispatch_case_register (tracker, reported_at DESC, id DESC);
 CREATE INDEX ix_dispatch_case_register_worker ON dispatch_case_register (worker_id, reported_at DESC, id DESC)
     WHERE worker_id IS NOT NULL;

@@ -1,10 +1,11 @@
 -- The case journal for the embedded silo: the same tables as PostgreSQL's 0006-case-journal.sql
 -- (read that script for what each column means). Differences: position is the rowid (SQLite
--- commits one writer at a time, so rowid order is commit order and tx stays 0), and booleans are
--- 0 and 1. Idempotent: the script runs at every start of the embedded silo.
+-- commits one writer at a time, so rowid order is commit order, and rows are never deleted, so a
+-- rowid is never reused; tx stays 0), and booleans are 0 and 1. Idempotent: the script runs at
+-- every start of the embedded silo.
 CREATE TABLE IF NOT EXISTS dispatch_journal
 (
-    position      INTEGER PRIMARY KEY AUTOINCREMENT,
+    position      INTEGER PRIMARY KEY,
     stream        TEXT    NOT NULL,
     seq           INTEGER NOT NULL,
     type          TEXT    NOT NULL,
@@ -73,8 +74,5 @@ CREATE TABLE IF NOT EXISTS dispatch_case_register
 CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_reported ON dispatch_case_register (reported_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_grid ON dispatch_case_register (grid_id, reported_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_community ON dispatch_case_register (community_id, reported_at DESC, id DESC);
-CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_street ON dispatch_case_register (street_id, reported_at DESC, id DESC);
-CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_district ON dispatch_case_register (district_id, reported_at DESC, id DESC);
-CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_tracker ON dispatch_case_register (tracker, reported_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_worker ON dispatch_case_register (worker_id, reported_at DESC, id DESC)
     WHERE worker_id IS NOT NULL;
