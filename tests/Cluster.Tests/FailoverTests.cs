@@ -65,6 +65,11 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
             var lost = acknowledged.Keys.Where(id => !stored.Contains(id) || !dispatched.ContainsKey(id)).ToList();
             output.WriteLine($"lost reports: {lost.Count} (not stored: {acknowledged.Count - stored.Count}, never reached a worker: {acknowledged.Count - dispatched.Count})");
             Console.WriteLine($"[failover] acknowledged {acknowledged.Count}, lost {lost.Count}");
+            foreach (var id in lost.Take(5))
+            {
+                output.WriteLine($"{id}: {await Describe(http, id)}");
+            }
+
             Assert.Empty(lost);
 
             // Every resolve deadline passes during or after the kill (reports ran from 10 s before it).
@@ -83,10 +88,12 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
             Assert.True(late.Count == 0, $"{late.Count} escalations came more than {EscalationWithin.TotalSeconds} s after max(deadline, death declared at {dead:O}): "
                 + string.Join("; ", late.Take(5).Select(c => $"{c.Id} due {c.ResolveDue:O} escalated {c.EscalatedAt:O}")));
         }
-        catch
+        catch (Exception failure)
         {
             output.WriteLine(cluster.Output);
             output.WriteLine(cluster.Logs(80));
+            // Again at the end, where a CI log that keeps only the tail still shows it.
+            output.WriteLine($"FAILED: {failure.Message}");
             throw;
         }
     }
@@ -305,6 +312,14 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
             root.TryGetProperty("assignee", out var assignee) && assignee.ValueKind == JsonValueKind.Object ? assignee.GetProperty("workerId").GetString() : null,
             root.GetProperty("resolveDue").GetDateTimeOffset(),
             escalatedAt);
+    }
+
+    private static async Task<string> Describe(HttpClient http, string id)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/incidents/{id}");
+        request.Headers.Add("X-Api-Key", AdminKey);
+        using var response = await http.SendAsync(request);
+        return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
     }
 
     private static double Percentile(List<double> sorted, double p) =>

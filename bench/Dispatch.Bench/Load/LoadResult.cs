@@ -34,7 +34,7 @@ public sealed record LoadResult(
         output.WriteLine($"  registered -> worker assigned (system clock): {Assign}");
         output.WriteLine($"  report sent -> assignment seen (client):      {AssignSeen}");
         output.WriteLine(Invariant($"  assigned {Assign.Count:N0} of {Acknowledged:N0} acknowledged (the rest: merged repeats, no skilled worker on duty, or owned above the grid); workers accepted {Accepted:N0}, resolved {Resolved:N0}, worker-call errors {WorkerErrors.Values.Sum():N0}{Describe(WorkerErrors)}"));
-        Machine.Print(output);
+        Machine.Print(output, Acknowledged);
     }
 
     private const string NotOfferedNote = "its in-flight cap";

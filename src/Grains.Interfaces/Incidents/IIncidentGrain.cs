@@ -17,6 +17,13 @@ public interface IIncidentGrain : IGrainWithStringKey
     /// <summary>The case, or null when no case has this number.</summary>
     [Alias("Get")] Task<IncidentView?> Get();
 
+    /// <summary>
+    /// What the tracking desk just recorded on the case (a dispatch, say), so a case grain that is
+    /// active need not read it back before the worker's next action. One-way; a case grain that holds
+    /// nothing of the case, or has missed something, ignores it and reads the journal when it needs to.
+    /// </summary>
+    [Orleans.Concurrency.OneWay, Alias("OnDeskEvents")] Task OnDeskEvents(IReadOnlyList<CaseEvent> events);
+
     // Worker actions (a worker may act only on a case assigned to them).
 
     [Alias("Accept")] Task<IncidentView> Accept(ActorRef actor);

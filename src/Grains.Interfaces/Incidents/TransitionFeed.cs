@@ -32,9 +32,9 @@ public interface ITransitionObserver : IGrainObserver
 }
 
 /// <summary>
-/// One partition of the live feed (by a hash of the case number). Whoever records a change
-/// publishes it here; subscribed observers receive what arrived within a few milliseconds in one
-/// message. Best effort: a screen that missed something reads the register.
+/// One partition of the live feed (by a hash of the case number). Every silo sends the changes its
+/// grains recorded here, gathered for a few milliseconds; subscribed observers receive each batch.
+/// Best effort: a screen that missed something reads the register.
 /// </summary>
 [Alias("Dispatch.ITransitionFeedGrain")]
 public interface ITransitionFeedGrain : IGrainWithIntegerKey
@@ -46,7 +46,7 @@ public interface ITransitionFeedGrain : IGrainWithIntegerKey
 
     [Alias("Unsubscribe")] Task Unsubscribe(ITransitionObserver observer);
 
-    /// <summary>The changes one append recorded, in order.</summary>
+    /// <summary>Changes recorded on one silo, each case's in order.</summary>
     [Orleans.Concurrency.OneWay, Alias("Publish")] Task Publish(IReadOnlyList<IncidentTransition> transitions);
 
     public static TimeSpan SubscriptionLifetime => TimeSpan.FromMinutes(2);

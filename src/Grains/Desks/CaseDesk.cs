@@ -33,21 +33,32 @@ public sealed partial class CaseDesk
 {
     private readonly IGrainFactory _grains;
     private readonly CaseRecorder _recorder;
+    private readonly FeedOutbox _feed;
     private readonly CategoryCatalog _catalog;
     private readonly DispatchTime _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, CaseState> _open = new(StringComparer.Ordinal);
 
-    public CaseDesk(Grain grain, IGrainFactory grains, DeskRef self, CaseRecorder recorder, CategoryCatalog catalog, DispatchTime time, Func<Task> wakeThroughRuntime, ILogger logger)
+    public CaseDesk(Grain grain, IGrainFactory grains, DeskRef self, CaseRecorder recorder, FeedOutbox feed, CategoryCatalog catalog, DispatchTime time, Func<Task> wakeThroughRuntime, ILogger logger)
     {
-        _grains = grains;
         Self = self;
+        _grains = grains;
         _recorder = recorder;
+        _feed = feed;
         _catalog = catalog;
         _time = time;
         _logger = logger;
         Clock = new DeskClock(grain, time, wakeThroughRuntime, logger);
     }
+
+    /// <summary>
+    /// What the desk records that the case's own grain hears of at once: who has the case. These
+    /// happen while a case is new and its grain active, and its worker acts next. The clock's
+    /// escalations and notices are not sent: they come to cases nobody touches, whose grains would
+    /// have to wake for them (the grain reads them from the journal when next asked).
+    /// </summary>
+    private static readonly HashSet<IncidentAction> TellsTheCase =
+        [IncidentAction.Dispatch, IncidentAction.Reassign, IncidentAction.Recall, IncidentAction.Acknowledge, IncidentAction.Merge];
 
     public DeskRef Self { get; }
 
@@ -181,7 +192,12 @@ public sealed partial class CaseDesk
 
             if (await _recorder.TryRecord(caseId, state, changes) is { } recorded)
             {
-                recorded.Announce(_grains);
+                recorded.Announce(_feed);
+                if (recorded.Events.Any(e => TellsTheCase.Contains(e.Type)))
+                {
+                    _grains.GetGrain<IIncidentGrain>(caseId).OnDeskEvents(recorded.Events).Ignore();
+                }
+
                 return Track(recorded.After);
             }
 

@@ -29,6 +29,7 @@ public sealed class DeskState
 public sealed class DeskGrain(
     [PersistentState("desk")] IPersistentState<DeskState> state,
     CaseRecorder recorder,
+    FeedOutbox feed,
     ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
@@ -42,7 +43,7 @@ public sealed class DeskGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var self = this.AsReference<IDeskGrain>();
-        _desk = new CaseDesk(this, GrainFactory, DeskRef.Parse(this.GetPrimaryKeyString()), recorder, catalog, time, () => self.Wake(), logger) { Policy = this };
+        _desk = new CaseDesk(this, GrainFactory, DeskRef.Parse(this.GetPrimaryKeyString()), recorder, feed, catalog, time, () => self.Wake(), logger) { Policy = this };
         await _desk.Load();
     }
 

@@ -39,6 +39,7 @@ public sealed class GridState
 public sealed partial class GridGrain(
     [PersistentState("grid")] IPersistentState<GridState> state,
     CaseRecorder recorder,
+    FeedOutbox feed,
     ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
@@ -57,7 +58,7 @@ public sealed partial class GridGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var self = this.AsReference<IGridGrain>();
-        _desk = new CaseDesk(this, GrainFactory, DeskRef.Grid(GridId), recorder, catalog, time, () => self.Wake(), logger) { Policy = this };
+        _desk = new CaseDesk(this, GrainFactory, DeskRef.Grid(GridId), recorder, feed, catalog, time, () => self.Wake(), logger) { Policy = this };
         await LoadDuty();
         await _desk.Load();
         foreach (var s in _desk.Open)

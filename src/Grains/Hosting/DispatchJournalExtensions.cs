@@ -25,8 +25,8 @@ public static class DispatchJournalExtensions
         if (storage.IsPostgres || storage.IsSqlite)
         {
             services.TryAddSingleton<System.Data.Common.DbDataSource>(_ => storage.IsPostgres
-                ? NpgsqlDataSource.Create(configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)
-                    ?? throw new InvalidOperationException("Dispatch:Storage:Provider is postgres but ConnectionStrings:Dispatch is not set."))
+                ? NpgsqlDataSource.Create(Prepared(configuration.GetConnectionString(DispatchStorageOptions.ConnectionName)
+                    ?? throw new InvalidOperationException("Dispatch:Storage:Provider is postgres but ConnectionStrings:Dispatch is not set.")))
                 : SqliteFactory.Instance.CreateDataSource(storage.SqliteConnectionString));
             if (storage.IsSqlite)
             {
@@ -51,6 +51,7 @@ public static class DispatchJournalExtensions
         services.TryAddSingleton<JournalSignal>();
         services.TryAddSingleton<CaseJournal>();
         services.TryAddSingleton<ICaseJournal>(sp => sp.GetRequiredService<CaseJournal>());
+        services.TryAddSingleton<FeedOutbox>();
         services.TryAddSingleton<CaseRecorder>();
         services.TryAddSingleton<ICaseDeliveryPublisher, StreamCaseDeliveryPublisher>();
         services.AddHostedService<RegisterProjector>();
@@ -59,5 +60,28 @@ public static class DispatchJournalExtensions
         services.TryAddSingleton<DeskWaker>();
         services.AddHostedService<SiloLossWatcher>();
         return services;
+    }
+
+    /// <summary>
+    /// The journal sends the same few statements thousands of times a second: let Npgsql prepare
+    /// them on each connection, so PostgreSQL parses and plans each once, and skip resetting session
+    /// state when a connection goes back to the pool (the journal keeps none). The connection string
+    /// may say otherwise.
+    /// </summary>
+    private static string Prepared(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 }

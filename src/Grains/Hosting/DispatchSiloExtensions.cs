@@ -33,6 +33,7 @@ public static class DispatchSiloExtensions
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
 
         services.AddCaseJournal(configuration);
+        services.AddSingleton<Territory.BuildingCache>();
 
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
         {

@@ -7,11 +7,8 @@ namespace Dispatch.Incidents;
 /// <summary>Events recorded on a case: the state before and after them, and each as the live feed carries it.</summary>
 public sealed record Recorded(IReadOnlyList<CaseEvent> Events, CaseState? Before, CaseState After, IReadOnlyList<IncidentTransition> Transitions)
 {
-    /// <summary>Tells the live feed, one-way: a screen that misses a line reads the register.</summary>
-    public void Announce(IGrainFactory grains)
-    {
-        grains.GetGrain<ITransitionFeedGrain>(StableHash.Partition(After.Id, ITransitionFeedGrain.Partitions)).Publish(Transitions).Ignore();
-    }
+    /// <summary>Tells the live feed (through the silo's outbox): best effort, a screen that misses a line reads the register.</summary>
+    public void Announce(FeedOutbox feed) => feed.Publish(Transitions);
 }
 
 /// <summary>

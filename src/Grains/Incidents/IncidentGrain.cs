@@ -4,6 +4,7 @@ using Dispatch.Errors;
 using Dispatch.Journal;
 using Dispatch.Territory;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace Dispatch.Incidents;
 
@@ -13,12 +14,15 @@ namespace Dispatch.Incidents;
 /// fold. The desk that tracks the case records what the desk and the clock do straight into the same
 /// journal, so this grain need not be active for a case to be dispatched or escalated; the journal's
 /// (case, sequence) key makes the two writers take turns, and whoever was behind reads and decides again.
-/// Cases are rarely touched for long, so an idle case leaves memory after a few minutes.
+/// Cases are rarely touched for long, so an idle case leaves memory after a few minutes; a new case
+/// activates on the silo whose intake registered it, so registering crosses no silo.
 /// </summary>
 [GrainType("incident")]
 [CollectionAgeLimit(Minutes = 3)]
+[PreferLocalPlacement]
 public sealed partial class IncidentGrain(
     CaseRecorder recorder,
+    FeedOutbox feed,
     CategoryCatalog catalog,
     DispatchTime time,
     ICaseDeliveryPublisher publisher,
@@ -70,6 +74,27 @@ public sealed partial class IncidentGrain(
     {
         await CatchUp();
         return _state is null ? null : View();
+    }
+
+    public Task OnDeskEvents(IReadOnlyList<CaseEvent> events)
+    {
+        if (_events is null || _state is null)
+        {
+            // Woken only for this: nothing to keep up to date, and no reason to stay.
+            DeactivateOnIdle();
+            return Task.CompletedTask;
+        }
+
+        foreach (var e in events.OrderBy(e => e.Sequence))
+        {
+            if (e.Sequence == _state.Sequence + 1)
+            {
+                _state = CaseFold.Apply(_state, e);
+                _events.Add(e);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task<IncidentView> Accept(ActorRef actor) =>
@@ -208,7 +233,7 @@ public sealed partial class IncidentGrain(
         {
             (_events ??= []).AddRange(recorded.Events);
             _state = recorded.After;
-            recorded.Announce(GrainFactory);
+            recorded.Announce(feed);
         }
 
         return recorded;

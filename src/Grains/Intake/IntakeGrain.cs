@@ -13,7 +13,7 @@ namespace Dispatch.Intake;
 /// nothing: otherwise each activation would take one report at a time while awaiting the write.
 /// </summary>
 [StatelessWorker, Reentrant, GrainType("intake")]
-public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOptions<DispatchOptions> options) : Grain, IIntakeGrain
+public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOptions<DispatchOptions> options, BuildingCache buildings) : Grain, IIntakeGrain
 {
     private const int MaxDescription = 4000;
     private const int MaxName = 200;
@@ -37,7 +37,7 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
         ValidateLocation(location);
         if (!string.IsNullOrWhiteSpace(location.BuildingId))
         {
-            var building = await GrainFactory.GetGrain<IBuildingGrain>(location.BuildingId.Trim()).Get()
+            var building = await buildings.Find(location.BuildingId.Trim())
                 ?? throw new ValidationFailedException("location.buildingId", $"There is no building '{location.BuildingId}'.");
             return new Placement(building.Path, building.Building.Id, PlacementMethod.Building,
                 building.Building.Longitude, building.Building.Latitude);
@@ -52,7 +52,7 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
         var normalized = AddressBook.Normalize(location.Address!);
         var buildingId = await GrainFactory.GetGrain<IAddressBookGrain>(AddressBook.PartitionOf(normalized)).Find(normalized)
             ?? throw new ValidationFailedException("location.address", $"No building is known at '{location.Address}'. Give a building id or coordinates.");
-        var found = await GrainFactory.GetGrain<IBuildingGrain>(buildingId).Get()
+        var found = await buildings.Find(buildingId)
             ?? throw new ValidationFailedException("location.address", $"The building at '{location.Address}' is no longer on the map.");
         return new Placement(found.Path, found.Building.Id, PlacementMethod.Address, found.Building.Longitude, found.Building.Latitude);
     }
