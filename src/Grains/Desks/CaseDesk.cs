@@ -38,6 +38,7 @@ public sealed partial class CaseDesk
     private readonly DispatchTime _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, CaseState> _open = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _takingIn = new(StringComparer.Ordinal);
 
     public CaseDesk(Grain grain, IGrainFactory grains, DeskRef self, CaseRecorder recorder, FeedOutbox feed, CategoryCatalog catalog, DispatchTime time, Func<Task> wakeThroughRuntime, ILogger logger)
     {
@@ -104,6 +105,12 @@ public sealed partial class CaseDesk
         if (_open.ContainsKey(message.CaseId))
         {
             await Observe(message.Events);
+            // A re-drive of a case the desk holds but failed to take in (the journal was unreachable, say).
+            if (Find(message.CaseId) is { Status: IncidentStatus.Registered, Delivered: false } held && !_takingIn.Contains(held.Id))
+            {
+                _ = TakeInAndRearm(held);
+            }
+
             return;
         }
 
@@ -334,6 +341,7 @@ public sealed partial class CaseDesk
 
     private async Task TakeIn(CaseState state)
     {
+        _takingIn.Add(state.Id);
         try
         {
             await Policy.TakeIn(state);
@@ -342,6 +350,10 @@ public sealed partial class CaseDesk
         {
             // Still undelivered in the journal: the re-drive brings it back.
             LogTakeInFailed(_logger, ex, Self.Key, state.Id);
+        }
+        finally
+        {
+            _takingIn.Remove(state.Id);
         }
     }
 

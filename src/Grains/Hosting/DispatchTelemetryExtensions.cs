@@ -14,7 +14,7 @@ public static class DispatchTelemetryExtensions
     /// <summary>
     /// Sends traces, metrics and logs over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the
     /// Aspire AppHost sets it to its dashboard; any OpenTelemetry collector works). Otherwise nothing
-    /// is collected. Orleans' own meter and activity sources and the .NET runtime
+    /// is collected. Orleans' own meter and activity sources, the journal's meter (<see cref="DispatchMetrics"/>) and the .NET runtime
     /// are included; the gateway adds its HTTP requests.
     /// </summary>
     public static IHostApplicationBuilder AddDispatchTelemetry(this IHostApplicationBuilder builder)
@@ -30,7 +30,7 @@ public static class DispatchTelemetryExtensions
             logs.IncludeScopes = true;
         });
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans").AddRuntimeInstrumentation())
+            .WithMetrics(metrics => metrics.AddMeter("Microsoft.Orleans", DispatchMetrics.MeterName).AddRuntimeInstrumentation())
             .WithTracing(traces => traces.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"))
             .UseOtlpExporter();
         return builder;

@@ -45,6 +45,29 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task A_case_the_desk_could_not_record_taking_in_is_taken_in_when_the_re_drive_brings_it_back()
+    {
+        var grid = fixture.ClaimGrid();
+        var id = IncidentIds.New(fixture.Time.GetUtcNow());
+        fixture.Faults.FailLaterAppends.Set(id, 1);
+
+        // The desk holds the case, but the journal refused its dispatch: still undelivered.
+        await fixture.ReportAt(grid, "sanitation", id: id);
+        await Eventually(() => Task.FromResult(fixture.Faults.FailLaterAppends.Consumed), n => n >= 1, "the refused write");
+        Assert.Equal(IncidentStatus.Registered, (await fixture.Incident(id).Get())!.Status);
+
+        for (var second = 0; second < 8; second++)
+        {
+            fixture.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        var dispatched = await fixture.IncidentWhen(id, v => v.Status == IncidentStatus.Dispatched);
+        Assert.True(dispatched.Delivered);
+        Assert.Equal(grid.GridWorker.Id, dispatched.Assignee?.WorkerId);
+    }
+
+    [Fact]
     public async Task A_repeated_delivery_or_registration_does_not_take_the_case_in_twice()
     {
         var grid = fixture.ClaimGrid();

@@ -40,7 +40,14 @@ public class DispatchClusterFixture : IAsyncLifetime
     /// <summary>The register projected from <see cref="Journal"/>, shared by every silo as its table would be.</summary>
     public MemoryCaseRegister Register { get; }
 
-    public DispatchClusterFixture() => Register = new MemoryCaseRegister(Journal);
+    /// <summary>What the silos write through: <see cref="Journal"/>, failing the writes a test asks it to.</summary>
+    public FailingJournalStore Faults { get; }
+
+    public DispatchClusterFixture()
+    {
+        Register = new MemoryCaseRegister(Journal);
+        Faults = new FailingJournalStore(Journal);
+    }
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -64,7 +71,7 @@ public class DispatchClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton(new DispatchTime(Time));
             silo.Services.AddSingleton<ICaseDeliveryPublisher>(Publisher);
-            silo.Services.AddSingleton<IJournalStore>(Journal);
+            silo.Services.AddSingleton<IJournalStore>(Faults);
             silo.Services.AddSingleton<ICaseRegister>(Register);
             silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
                 (sp, _) => new SharedGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), Storage));
