@@ -8,7 +8,7 @@ namespace Dispatch.Tests.Support;
 /// inside its transaction after its rows were inserted (a poisoned append makes the SQL store roll
 /// the whole batch back).
 /// </summary>
-public sealed class ObservedJournalStore(IJournalStore inner) : IJournalStore
+public sealed class ObservedJournalStore(IJournalStore inner) : JournalStoreDecorator(inner)
 {
     public enum Crash
     {
@@ -38,13 +38,13 @@ public sealed class ObservedJournalStore(IJournalStore inner) : IJournalStore
 
     public void Release() => _release.TrySetResult();
 
-    public async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<JournalAppend> batch, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<JournalAppend> batch, CancellationToken cancellationToken = default)
     {
         var number = Interlocked.Increment(ref _writes);
         var holdAt = Volatile.Read(ref _holdAt);
         if (holdAt == 0 || number < holdAt)
         {
-            return await inner.WriteAsync(batch, cancellationToken);
+            return await Inner.WriteAsync(batch, cancellationToken);
         }
 
         if (number == holdAt)
@@ -52,7 +52,7 @@ public sealed class ObservedJournalStore(IJournalStore inner) : IJournalStore
             HeldBatch = batch;
             _held.TrySetResult();
             await _release.Task;
-            return await inner.WriteAsync(batch, cancellationToken);
+            return await Inner.WriteAsync(batch, cancellationToken);
         }
 
         if (_crash == Crash.InsideTheTransaction)
@@ -60,30 +60,10 @@ public sealed class ObservedJournalStore(IJournalStore inner) : IJournalStore
             // Its first row is stored, its second does not chain to it: the SQL store throws and rolls back.
             var poison = Rows.First($"poison-{number}");
             var unchained = JournalEntry.Create(poison.Stream, 2, "Note", "system:test", Rows.At, "unchained", null, "{}", new string('0', 64));
-            await inner.WriteAsync([.. batch, new JournalAppend([poison, unchained])], cancellationToken);
+            await Inner.WriteAsync([.. batch, new JournalAppend([poison, unchained])], cancellationToken);
             throw new InvalidOperationException("The poisoned batch was committed: the store does not write a batch all or nothing.");
         }
 
         throw new IOException("The database went away.");
     }
-
-    public Task<IReadOnlyList<JournalEntry>> ReadAsync(string stream, int afterSequence = 0, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(stream, afterSequence, cancellationToken);
-
-    public Task<IReadOnlyList<JournalEntry>> ReadStreamsAsync(IReadOnlyCollection<string> streams, CancellationToken cancellationToken = default) =>
-        inner.ReadStreamsAsync(streams, cancellationToken);
-
-    public Task<IReadOnlyList<JournalEntry>> ReadOpenCasesAsync(string desk, CancellationToken cancellationToken = default) =>
-        inner.ReadOpenCasesAsync(desk, cancellationToken);
-
-    public Task<IReadOnlyList<string>> OpenDesksAsync(CancellationToken cancellationToken = default) => inner.OpenDesksAsync(cancellationToken);
-
-    public Task<IReadOnlyList<string>> ClaimUndeliveredAsync(DateTimeOffset now, DateTimeOffset retryAt, int limit, CancellationToken cancellationToken = default) =>
-        inner.ClaimUndeliveredAsync(now, retryAt, limit, cancellationToken);
-
-    public Task<IReadOnlyList<JournalEntry>> NoticesAsync(string desk, int limit, CancellationToken cancellationToken = default) =>
-        inner.NoticesAsync(desk, limit, cancellationToken);
-
-    public Task<IReadOnlyDictionary<string, JournalEntry>> LastEntriesAsync(IReadOnlyCollection<string> streams, CancellationToken cancellationToken = default) =>
-        inner.LastEntriesAsync(streams, cancellationToken);
 }
