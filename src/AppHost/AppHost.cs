@@ -1,65 +1,63 @@
-using Aspire.Hosting.Orleans;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Dispatch.AppHost;
 
-// The cluster of scripts/cluster, under Aspire: PostgreSQL for membership, grain state and
-// reminders (ADO.NET providers), three silos, the gateway as an Orleans client, and telemetry
-// from all of them on the Aspire dashboard (OTEL_EXPORTER_OTLP_ENDPOINT, set by Aspire).
+// The cluster of scripts/cluster under Aspire: PostgreSQL (a container, the machine's own binaries,
+// or an existing server), the schema applied once, three silos (the first loads the demo city) and
+// the gateway as an Orleans client, with telemetry on the Aspire dashboard.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var database = builder.AddPostgres("postgres")
-    .WithDataVolume()
-    .AddDatabase("dispatch");
+var database = builder.AddDispatchDatabase();
 var adoNet = new AdoNetProvider(database);
 
+// A new ClusterId per run: membership rows of an earlier run (a silo killed hard, a database kept
+// in the local data folder) are never probed by this one. Grain state and reminders are keyed by
+// the ServiceId, which stays.
 var orleans = builder.AddOrleans("dispatch-cluster")
-    .WithClusterId("dispatch")
+    .WithClusterId($"dispatch-{Guid.NewGuid():N}")
     .WithServiceId("dispatch")
     .WithClustering(adoNet)
     .WithGrainStorage("Default", adoNet)
     .WithReminders(adoNet);
 
-// One silo loads the demo city into an empty map; the replicas do not, so they never race to load it.
-// Every silo applies the schema at start (idempotent, serialised by an advisory lock).
-var primary = builder.AddProject<Projects.Silo>("silo-primary")
-    .WithReference(orleans)
-    .WaitFor(database)
-    .WithEnvironment("Dispatch__Storage__Provider", "postgres")
-    .WithEnvironment("Dispatch__Storage__MigrateOnStart", "true")
-    .WithEnvironment("Dispatch__DemoCity__Enabled", "true");
+// `Dispatch.Silo migrate` applies the schema once and exits; the silos start after it succeeded.
+var migrate = builder.AddProject<Projects.Silo>("migrate")
+    .WithArgs("migrate")
+    .WithDispatchStorage(database)
+    .WaitFor(database);
 
-var replicas = builder.AddProject<Projects.Silo>("silo")
-    .WithReference(orleans)
-    .WaitFor(database)
-    .WithEnvironment("Dispatch__Storage__Provider", "postgres")
-    .WithEnvironment("Dispatch__Storage__MigrateOnStart", "true")
-    .WithEnvironment("Dispatch__DemoCity__Enabled", "false")
-    .WithReplicas(2);
+// Separate resources rather than WithReplicas: each silo can be stopped and started on its own in
+// a drill, and only the first loads the demo city into an empty map (three never race to load it).
+var silos = Enumerable.Range(1, 3)
+    .Select(n => builder.AddProject<Projects.Silo>($"silo-{n}")
+        .WithReference(orleans)
+        .WithDispatchStorage(database)
+        .WithEnvironment("Dispatch__DemoCity__Enabled", n == 1 ? "true" : "false")
+        .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
+        .WaitForCompletion(migrate))
+    .ToList();
 
-builder.AddProject<Projects.Gateway>("gateway")
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(orleans.AsClient())
+    .WithDispatchStorage(database)
     .WithEnvironment("Gateway__Mode", "client")
-    .WaitFor(primary)
-    .WaitFor(replicas)
+    .WithHttpEndpoint()
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "gateway")
+    .WithUrls(context =>
+    {
+        var http = context.Resource is IResourceWithEndpoints resource ? resource.GetEndpoint("http") : null;
+        if (http is { IsAllocated: true })
+        {
+            context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/api/", DisplayText = "API page" });
+        }
+    })
+    .WithSiloDrills(silos[1]);
+
+foreach (var silo in silos)
+{
+    gateway.WaitFor(silo);
+}
 
 builder.Build().Run();
-
-/// <summary>
-/// Orleans' ADO.NET providers on the PostgreSQL database. Aspire's own provider configuration
-/// names the provider after the resource type ("PostgresDatabase"), which Orleans does not know,
-/// so this sets the section Orleans reads: ProviderType AdoNet, Invariant Npgsql, and the
-/// connection string by name (ConnectionStrings:dispatch, injected by the reference).
-/// </summary>
-internal sealed class AdoNetProvider(IResourceBuilder<PostgresDatabaseResource> database) : IProviderConfiguration
-{
-    public void ConfigureResource<T>(IResourceBuilder<T> resourceBuilder, string configSectionPath)
-        where T : IResourceWithEnvironment
-    {
-        var prefix = $"Orleans__{configSectionPath.Replace(":", "__", StringComparison.Ordinal)}";
-        resourceBuilder
-            .WithEnvironment($"{prefix}__ProviderType", "AdoNet")
-            .WithEnvironment($"{prefix}__Invariant", "Npgsql")
-            .WithEnvironment($"{prefix}__ConnectionName", database.Resource.Name)
-            .WithReference(database);
-    }
-}

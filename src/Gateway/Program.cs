@@ -33,6 +33,7 @@ else
 }
 
 builder.AddDispatchFrontDoor();
+builder.UseDefaultUrlUnlessConfigured();
 
 var app = builder.Build();
 app.UseDispatchFrontDoor();
