@@ -1,0 +1,34 @@
+using Dispatch.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace Dispatch.Silo;
+
+public static class PrometheusListener
+{
+    /// <summary>
+    /// With <c>Dispatch:Telemetry:Prometheus=true</c>, a bare silo answers Prometheus scrapes at
+    /// <c>http://{Dispatch:Telemetry:PrometheusHost}:{Dispatch:Telemetry:PrometheusPort}/metrics</c>
+    /// (default every interface, port 9464: the scraper is on another machine). The exporter's own
+    /// HttpListener keeps ASP.NET Core and Kestrel out of the silo process for one endpoint.
+    /// </summary>
+    public static IHostApplicationBuilder AddPrometheusListener(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (!configuration.ServesPrometheus())
+        {
+            return builder;
+        }
+
+        var port = configuration.GetValue(TelemetrySettings.PrometheusPort, TelemetrySettings.DefaultPrometheusPort);
+        var host = configuration[TelemetrySettings.PrometheusHost] ?? "*";
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddPrometheusHttpListener(listener =>
+        {
+            listener.Host = host;
+            listener.Port = port;
+        }));
+        return builder;
+    }
+}
