@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dispatch.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,11 +24,24 @@ public static class PrometheusListener
         }
 
         var port = configuration.GetValue(TelemetrySettings.PrometheusPort, TelemetrySettings.DefaultPrometheusPort);
+        // "*" (the default) listens on every interface: the exporter's own Host must be a real host
+        // name, so the wildcard prefix replaces the one it adds (as its README shows).
         var host = configuration[TelemetrySettings.PrometheusHost] ?? "*";
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddPrometheusHttpListener(listener =>
         {
-            listener.Host = host;
             listener.Port = port;
+            if (host is "*" or "+")
+            {
+                listener.ConfigureHttpListener = static (options, http) =>
+                {
+                    http.Prefixes.Clear();
+                    http.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://+:{options.Port}{options.ScrapeEndpointPath}/"));
+                };
+            }
+            else
+            {
+                listener.Host = host;
+            }
         }));
         return builder;
     }
