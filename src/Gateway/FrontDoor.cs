@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
 using ApiKeyOptions = Dispatch.Gateway.Security.ApiKeyOptions;
 using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
@@ -102,7 +101,7 @@ public static class FrontDoor
         // Unreadable bodies reach ProblemMapping, which names the offending JSON path.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        services.ConfigureOpenTelemetryTracerProvider(traces => traces.AddAspNetCoreInstrumentation());
+        builder.AddGatewayObservability();
         ClusterCalls.Register(services, configuration);
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<ITerritory, CityTerritory>();
@@ -160,6 +159,7 @@ public static class FrontDoor
         api.MapReferenceApi();
         api.MapFeedApi();
 
+        app.MapGatewayObservability();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api", page => page
             .WithTitle("Dispatch API")

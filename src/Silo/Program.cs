@@ -1,4 +1,5 @@
 using Dispatch.Hosting;
+using Dispatch.Silo;
 using Microsoft.Extensions.Hosting;
 
 // Settings sit beside the binary, wherever the command is run from.
@@ -16,5 +17,6 @@ if (command)
 }
 
 builder.AddDispatchSilo();
+builder.AddPrometheusListener();
 await builder.Build().RunAsync();
 return 0;

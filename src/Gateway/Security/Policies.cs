@@ -11,6 +11,8 @@ public static class Policies
     public const string Rate = "rate";
     /// <summary>Operators, admins and the hotline: desks and statistics.</summary>
     public const string Desk = "desk";
+    /// <summary>Admins only: the Orleans dashboard.</summary>
+    public const string Admin = "admin";
 
     public static void Register(IServiceCollection services) => services.AddAuthorizationBuilder()
         .AddPolicy(Read, p => p.RequireRole(Roles.All))
@@ -18,6 +20,7 @@ public static class Policies
         .AddPolicy(Work, p => p.RequireRole(Roles.Worker, Roles.Operator, Roles.Admin))
         .AddPolicy(Desk, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin))
         .AddPolicy(Supervise, p => p.RequireRole(Roles.Operator, Roles.Admin))
+        .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
         // The hotline makes the follow-up call (回访) and records the resident's rating.
         .AddPolicy(Rate, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin));
 }

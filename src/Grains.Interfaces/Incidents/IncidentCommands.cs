@@ -26,9 +26,11 @@ public sealed record RegisterIncident(
 /// <summary>
 /// Published on the delivery stream of the desk that tracks a case, once the case is recorded (and
 /// again by the re-drive while no desk has taken it in): the case's events so far, so the desk
-/// folds them without reading the journal.
+/// folds them without reading the journal. <see cref="TraceParent"/> carries the publisher's trace
+/// (W3C traceparent, null when nothing is traced) across the stream, which does not carry it itself.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.CaseRouted")]
 public sealed record CaseRouted(
     [property: Id(0)] string CaseId,
-    [property: Id(1)] IReadOnlyList<CaseEvent> Events);
+    [property: Id(1)] IReadOnlyList<CaseEvent> Events,
+    [property: Id(2)] string? TraceParent = null);

@@ -40,6 +40,9 @@ public sealed partial class CaseDesk
     private readonly Dictionary<string, CaseState> _open = new(StringComparer.Ordinal);
     private readonly HashSet<string> _takingIn = new(StringComparer.Ordinal);
 
+    /// <summary>How many of <see cref="_open"/> wait for dispatch: this desk's share of <see cref="CaseGauges.Waiting"/>.</summary>
+    private int _waiting;
+
     public CaseDesk(Grain grain, IGrainFactory grains, DeskRef self, CaseRecorder recorder, FeedOutbox feed, CategoryCatalog catalog, DispatchTime time, Func<Task> wakeThroughRuntime, ILogger logger)
     {
         Self = self;
@@ -108,7 +111,7 @@ public sealed partial class CaseDesk
             // A re-drive of a case the desk holds but failed to take in (the journal was unreachable, say).
             if (Find(message.CaseId) is { Status: IncidentStatus.Registered, Delivered: false } held && !_takingIn.Contains(held.Id))
             {
-                _ = TakeInAndRearm(held);
+                _ = TakeInAndRearm(held, message.TraceParent);
             }
 
             return;
@@ -122,15 +125,17 @@ public sealed partial class CaseDesk
         Track(state);
         if (state.Status == IncidentStatus.Registered && !state.Delivered)
         {
-            _ = TakeInAndRearm(state);
+            _ = TakeInAndRearm(state, message.TraceParent);
             return;
         }
 
         await Clock.Rearm();
     }
 
-    private async Task TakeInAndRearm(CaseState state)
+    private async Task TakeInAndRearm(CaseState state, string? traceParent)
     {
+        // The stream delivered the message outside the report's trace: continue that trace here.
+        using var activity = DispatchTracing.StartTakeIn(traceParent, state.Id, Self);
         await TakeIn(state);
         try
         {
@@ -360,17 +365,38 @@ public sealed partial class CaseDesk
     /// <summary>Holds the case while it is open and tracked here, with its deadlines; lets it go otherwise.</summary>
     private CaseState Track(CaseState state)
     {
+        var wasWaiting = _open.TryGetValue(state.Id, out var held) && IsWaiting(held);
+        var isWaiting = false;
         if (state.IsOpen && state.Tracker == Self)
         {
             _open[state.Id] = state;
             Clock.Schedule(state);
+            isWaiting = IsWaiting(state);
         }
         else if (_open.Remove(state.Id))
         {
             Clock.Clear(state.Id);
         }
 
+        if (wasWaiting != isWaiting)
+        {
+            var delta = isWaiting ? 1 : -1;
+            _waiting += delta;
+            CaseGauges.AddWaiting(delta);
+        }
+
         return state;
+    }
+
+    /// <summary>Waiting for dispatch: on the desk, and nobody has it.</summary>
+    private static bool IsWaiting(CaseState state) => state.Status == IncidentStatus.Registered;
+
+    /// <summary>The desk is deactivating: its deadlines stop, and its waiting cases leave the silo's queue gauge.</summary>
+    public void Close()
+    {
+        Clock.Dispose();
+        CaseGauges.AddWaiting(-_waiting);
+        _waiting = 0;
     }
 
     [LoggerMessage(2001, LogLevel.Information, "Incident {IncidentId} escalated from {Desk} to {Target}")]

@@ -49,7 +49,7 @@ public sealed class DeskGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _desk.Clock.Dispose();
+        _desk.Close();
         return Task.CompletedTask;
     }
 

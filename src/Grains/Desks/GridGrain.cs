@@ -74,7 +74,7 @@ public sealed partial class GridGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _desk.Clock.Dispose();
+        _desk.Close();
         return Task.CompletedTask;
     }
 

@@ -26,6 +26,16 @@ public static class DispatchClientExtensions
             }
 
             client.UseConnectionRetryFilter<WaitForCluster>();
+            if (configuration.PropagatesTraces())
+            {
+                client.AddActivityPropagation();
+            }
+
+            if (configuration.HasOrleansDashboard())
+            {
+                // The gateway serves the dashboard; the silos collect for it.
+                Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(client);
+            }
         });
         builder.AddDispatchTelemetry();
         return builder;

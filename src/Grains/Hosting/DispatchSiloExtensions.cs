@@ -34,6 +34,7 @@ public static class DispatchSiloExtensions
 
         services.AddCaseJournal(configuration);
         services.AddSingleton<Territory.BuildingCache>();
+        silo.AddDispatchSiloTelemetry(configuration);
 
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
         {

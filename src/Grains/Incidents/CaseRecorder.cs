@@ -28,6 +28,13 @@ public sealed class CaseRecorder(ICaseJournal journal, DispatchTime time, IOptio
     /// <summary>Records <paramref name="changes"/> after <paramref name="state"/> (null: a new case); null when another writer came first.</summary>
     public async Task<Recorded?> TryRecord(string caseId, CaseState? state, IReadOnlyList<CaseChange> changes)
     {
+        using var activity = DispatchTracing.Source.StartActivity("record case events");
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("dispatch.case.id", caseId);
+            activity.SetTag("dispatch.events", string.Join(',', changes.Select(c => c.Type)));
+        }
+
         var now = time.Now;
         var entries = new List<JournalEntry>(changes.Count);
         var events = new List<CaseEvent>(changes.Count);
@@ -54,9 +61,14 @@ public sealed class CaseRecorder(ICaseJournal journal, DispatchTime time, IOptio
             throw new ArgumentException("Nothing to record.", nameof(changes));
         }
 
-        return await journal.AppendAsync(new JournalAppend(entries, IndexChange(state, after, now)))
-            ? new Recorded(events, state, after, transitions)
-            : null;
+        if (!await journal.AppendAsync(new JournalAppend(entries, IndexChange(state, after, now))))
+        {
+            activity?.SetTag("dispatch.outcome", "another writer came first");
+            return null;
+        }
+
+        Telemetry.CaseMeasurements.Recorded(events, after);
+        return new Recorded(events, state, after, transitions);
     }
 
     /// <summary>

@@ -292,9 +292,13 @@ public sealed partial class IncidentGrain(
     private async Task Deliver()
     {
         var state = _state!;
+        using var activity = DispatchTracing.Source.StartActivity("deliver case", System.Diagnostics.ActivityKind.Producer);
+        activity?.SetTag("dispatch.case.id", Id);
+        activity?.SetTag("dispatch.desk", state.Tracker.Key);
         try
         {
-            await publisher.Publish(this.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(state.Tracker), new CaseRouted(Id, _events!.ToArray()));
+            await publisher.Publish(this.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(state.Tracker),
+                new CaseRouted(Id, _events!.ToArray(), DispatchTracing.CurrentTraceParent()));
         }
         catch (Exception ex)
         {
