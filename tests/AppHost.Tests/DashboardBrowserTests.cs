@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -62,12 +63,22 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
             await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "dashboard-resources.png"), FullPage = true });
 
-            // The silos export the Dispatch meter over OTLP; the journal counts every event the demo city's load and duty changes wrote.
-            await page.GotoAsync($"{dashboard}/metrics/resource/silo-1");
-            await page.GetByText("Dispatch", new() { Exact = true }).First.WaitForAsync(new() { Timeout = 120_000 });
-            await page.GetByText("dispatch.journal.events").First.ClickAsync();
-            await page.GetByText("dispatch.journal.events").First.WaitForAsync();
-            await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "dashboard-dispatch-metrics.png"), FullPage = true });
+            // The silos export the Dispatch meter over OTLP; its gauges exist from the silo's start.
+            try
+            {
+                // The meter's tree lists its instruments once their first export arrived (about a second).
+                await page.GotoAsync($"{dashboard}/metrics/resource/silo-1");
+                await page.GetByText("dispatch.desk.queue.length", new() { Exact = true }).First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 120_000 });
+                await page.GotoAsync($"{dashboard}/metrics/resource/silo-1?meter=Dispatch&instrument=dispatch.desk.queue.length");
+                await page.GetByText("Cases waiting for dispatch on the active desks of this silo").First.WaitForAsync();
+                await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "dashboard-dispatch-metrics.png"), FullPage = true });
+            }
+            catch
+            {
+                await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "dashboard-failure.png"), FullPage = true });
+                throw;
+            }
+
             output.WriteLine($"screenshots in {screenshots}");
 
             await app.StopAsync(timeout.Token);

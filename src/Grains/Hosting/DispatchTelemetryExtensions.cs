@@ -28,15 +28,15 @@ public static class TelemetrySettings
     public static bool ServesPrometheus(this IConfiguration configuration) => configuration.GetValue(Prometheus, false);
 
     /// <summary>
-    /// Whether grain calls carry the trace (Orleans' activity propagation). Off unless traces are
-    /// exported or it is asked for: the propagation is a grain-call filter on every call, listener or not.
-    /// </summary>
-    /// <summary>
     /// Whether the Orleans dashboard collects (every silo and the gateway's client must agree). Off by
     /// default: it profiles every grain call and polls the silos every second.
     /// </summary>
     public static bool HasOrleansDashboard(this IConfiguration configuration) => configuration.GetValue(Dashboard, false);
 
+    /// <summary>
+    /// Whether grain calls carry the trace (Orleans' activity propagation). Off unless traces are
+    /// exported or it is asked for: the propagation is a grain-call filter on every call, listener or not.
+    /// </summary>
     public static bool PropagatesTraces(this IConfiguration configuration) => configuration.GetValue<bool?>(Tracing) ?? configuration.SendsOtlp();
 }
 

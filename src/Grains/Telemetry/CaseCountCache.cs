@@ -73,6 +73,6 @@ public sealed partial class CaseCountCache(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(5301, LogLevel.Debug, "Reading open and overdue cases for the gauges failed; keeping the last figures")]
+    [LoggerMessage(5311, LogLevel.Warning, "Reading open and overdue cases for the gauges failed; keeping the last figures")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }
