@@ -22,6 +22,7 @@ public sealed class AppHostTests
     [Fact]
     public async Task The_cluster_comes_up_assigns_a_report_and_stops_without_leftovers()
     {
+        using var turn = await WholeClusterTurn.TakeAsync(TimeSpan.FromMinutes(15));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         var data = Path.Combine(Path.GetTempPath(), $"dispatch-apphost-test-{Guid.NewGuid():N}");
         IReadOnlyList<(int Pid, string Command)> started = [];
