@@ -85,7 +85,22 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     {
         var dashboard = signIn.GetLeftPart(UriPartial.Authority);
         await page.GotoAsync(signIn.ToString());
-        foreach (var resource in new[] { "silo-1", "silo-2", "silo-3", "gateway", "migrate" })
+        // On a busy machine the dashboard's first page can fail to reach the AppHost's resource service
+        // ("An unhandled error has occurred. Reload"): reload, as an operator would, a few times.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GetByText("silo-1", new() { Exact = true }).First.WaitForAsync(new() { Timeout = 60_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                await page.ReloadAsync();
+            }
+        }
+
+        foreach (var resource in new[] { "silo-2", "silo-3", "gateway", "migrate" })
         {
             await page.GetByText(resource, new() { Exact = true }).First.WaitForAsync();
         }

@@ -4,6 +4,8 @@ using Dispatch.Journal;
 using Dispatch.Territory;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Dispatch.Hosting;
 
@@ -17,6 +19,21 @@ namespace Dispatch.Hosting;
 public sealed partial class DeskWaker(IGrainFactory grains, ICaseJournal journal, ILogger<DeskWaker> logger)
 {
     /// <summary>
+    /// Right after a silo is declared dead, a call can still be routed to it (the grain directory's
+    /// partition it held is being taken over): try again for about 15 s before leaving the desk to its reminder.
+    /// </summary>
+    private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            MaxRetryAttempts = 5,
+            Delay = TimeSpan.FromMilliseconds(500),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
+
+    /// <summary>
     /// Wakes every desk with open cases whose key falls to <paramref name="share"/> (null: all of them);
     /// answers how many. A desk that is awake already only checks its deadlines.
     /// </summary>
@@ -25,12 +42,14 @@ public sealed partial class DeskWaker(IGrainFactory grains, ICaseJournal journal
         var clock = Stopwatch.StartNew();
         var desks = (await journal.OpenDesksAsync(cancellationToken)).Where(d => share?.Invoke(d) ?? true).ToArray();
         var woken = 0;
-        await Parallel.ForEachAsync(desks, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (key, _) =>
+        await Parallel.ForEachAsync(desks, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (key, token) =>
         {
             try
             {
                 var desk = DeskRef.Parse(key);
-                await (desk.Level == OrgLevel.Grid ? grains.GetGrain<IGridGrain>(desk.Id).Wake() : grains.GetGrain<IDeskGrain>(key).Wake());
+                await Retry.ExecuteAsync(
+                    async _ => await (desk.Level == OrgLevel.Grid ? grains.GetGrain<IGridGrain>(desk.Id).Wake() : grains.GetGrain<IDeskGrain>(key).Wake()),
+                    token);
                 Interlocked.Increment(ref woken);
             }
             catch (Exception ex)
@@ -47,7 +66,7 @@ public sealed partial class DeskWaker(IGrainFactory grains, ICaseJournal journal
     [LoggerMessage(5301, LogLevel.Information, "Woke {Woken} of {Desks} desks with open cases in {Seconds:F1} s; their deadlines are armed again")]
     private static partial void LogWoken(ILogger logger, int woken, int desks, double seconds);
 
-    [LoggerMessage(5302, LogLevel.Warning, "Waking desk {Desk} failed; its reminder will wake it")]
+    [LoggerMessage(5302, LogLevel.Warning, "Waking desk {Desk} failed, also when tried again; its reminder will wake it")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string desk);
 }
 
