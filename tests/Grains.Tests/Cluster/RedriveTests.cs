@@ -27,11 +27,7 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
         Assert.Contains(grid.Id, (await fixture.Journal.OpenDesksAsync()).Select(d => d.Split(':')[1]));
 
         // The sweep publishes it again after the delay; the first re-drive is lost as well, the second lands.
-        for (var second = 0; second < 12; second++)
-        {
-            fixture.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(50);
-        }
+        await AdvanceSecondBySecond(12);
 
         var dispatched = await fixture.IncidentWhen(id, v => v.Status == IncidentStatus.Dispatched);
         Assert.True(dispatched.Delivered);
@@ -56,11 +52,7 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
         await Eventually(() => Task.FromResult(fixture.Faults.FailLaterAppends.Consumed), n => n >= 1, "the refused write");
         Assert.Equal(IncidentStatus.Registered, (await fixture.Incident(id).Get())!.Status);
 
-        for (var second = 0; second < 8; second++)
-        {
-            fixture.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(50);
-        }
+        await AdvanceSecondBySecond(8);
 
         var dispatched = await fixture.IncidentWhen(id, v => v.Status == IncidentStatus.Dispatched);
         Assert.True(dispatched.Delivered);
@@ -105,5 +97,15 @@ public sealed class RedriveTests(RedriveTests.Cluster fixture) : IClassFixture<R
 
         var dispatched = await fixture.IncidentWhen(id, v => v.Status == IncidentStatus.Dispatched);
         Assert.Equal(grid.GridWorker.Id, dispatched.Assignee?.WorkerId);
+    }
+
+    /// <summary>Moves domain time a second at a time, letting each sweep's publish land before the next.</summary>
+    private async Task AdvanceSecondBySecond(int seconds)
+    {
+        for (var second = 0; second < seconds; second++)
+        {
+            fixture.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
     }
 }
