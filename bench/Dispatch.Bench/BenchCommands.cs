@@ -16,6 +16,7 @@ public static class BenchCommands
         ["baseline"] = ("the database-centric peer dispatcher under the same report mix", BaselineCommand.RunAsync),
         ["compare"] = ("everything side by side in one run, as ratios", CompareCommand.RunAsync),
         ["scale"] = ("load a province-sized city into one silo: load time and memory per grain type", ScaleCommand.RunAsync),
+        ["demo"] = ("steady demo traffic on a running gateway until stopped, with running totals (the AppHost's demo-traffic resource)", DemoCommand.RunAsync),
         ["escalation"] = ("many open cases with deadlines minutes apart: escalation lateness and its CPU", EscalationCommand.RunAsync),
     };
 

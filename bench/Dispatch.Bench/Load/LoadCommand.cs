@@ -119,7 +119,7 @@ public sealed record LoadSettings(
         {
             try
             {
-                await PutGridWorkersOnDutyAsync(system, cancellationToken);
+                await PutGridWorkersOnDutyAsync(system, City, cancellationToken);
             }
             catch
             {
@@ -136,10 +136,10 @@ public sealed record LoadSettings(
         : new HttpTarget(system.Http, system.HotlineKey, system.AdminKey, $"HTTP to the {system.Description}");
 
     /// <summary>The generated city leaves some grid workers off duty; every grid needs one on duty for every grid case to reach a worker.</summary>
-    private async Task PutGridWorkersOnDutyAsync(DispatchSystem system, CancellationToken cancellationToken)
+    public static async Task PutGridWorkersOnDutyAsync(DispatchSystem system, DemoCityOptions city, CancellationToken cancellationToken)
     {
         await using var http = new HttpTarget(system.Http, system.HotlineKey, system.AdminKey, "setup");
-        var workers = new DemoCityGenerator(City).Workers().Where(w => w.Role == WorkerRole.GridWorker);
+        var workers = new DemoCityGenerator(city).Workers().Where(w => w.Role == WorkerRole.GridWorker);
         var loading = TimeSpan.FromMinutes(10);
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(workers, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (worker, ct) =>

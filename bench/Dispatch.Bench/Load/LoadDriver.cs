@@ -20,9 +20,12 @@ public sealed record LoadRunOptions(
     /// <summary>How long after the last report the driver keeps waiting for assignments still on their way.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>When positive, a line of running totals is printed this often (a long demo run has no end to wait for).</summary>
+    public TimeSpan ProgressEvery { get; init; }
+
     public string Describe() => ClosedLoopConcurrency > 0
         ? $"closed loop, {ClosedLoopConcurrency} reports in flight, {Duration.TotalSeconds:N0} s"
-        : $"{Shape}, {Duration.TotalSeconds:N0} s";
+        : Duration == Timeout.InfiniteTimeSpan ? $"{Shape}, until stopped" : $"{Shape}, {Duration.TotalSeconds:N0} s";
 }
 
 /// <summary>
@@ -58,7 +61,8 @@ public static class LoadDriver
         return options;
     }
 
-    public static async Task<LoadResult> RunAsync(ILoadTarget target, ReportMix mix, LoadRunOptions options, CancellationToken cancellationToken)
+    /// <param name="stop">Ends the sending early, as the end of <see cref="LoadRunOptions.Duration"/> would: answers and assignments on their way are still waited for.</param>
+    public static async Task<LoadResult> RunAsync(ILoadTarget target, ReportMix mix, LoadRunOptions options, CancellationToken cancellationToken, CancellationToken stop = default)
     {
         using var run = new Run(target, options);
         target.Assigned = run.OnAssigned;
@@ -66,8 +70,9 @@ public static class LoadDriver
 
         await using var machine = MachineStats.Start();
         var started = Stopwatch.GetTimestamp();
-        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
         stopSending.CancelAfter(options.Duration);
+        var progress = options.ProgressEvery > TimeSpan.Zero ? PrintProgress(run, options.ProgressEvery, stopSending.Token) : Task.CompletedTask;
         if (options.ClosedLoopConcurrency > 0)
         {
             await Task.WhenAll(Enumerable.Range(0, options.ClosedLoopConcurrency).Select(async _ =>
@@ -84,6 +89,7 @@ public static class LoadDriver
         }
 
         var sendingTime = Stopwatch.GetElapsedTime(started);
+        await progress;
         await run.WhenReportsAnswered();
 
         // The machine's figures are of the load itself, not of the quieter wait for late assignments.
@@ -91,6 +97,22 @@ public static class LoadDriver
         await run.DrainAssignments(options.Drain, cancellationToken);
         await run.StopWorkers();
         return run.Result(sendingTime, summary);
+    }
+
+    private static async Task PrintProgress(Run run, TimeSpan every, CancellationToken stopSending)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var tick = new PeriodicTimer(every);
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stopSending))
+            {
+                Console.WriteLine($"[load] {Stopwatch.GetElapsedTime(started).TotalSeconds:N0} s: {run.Progress()}");
+            }
+        }
+        catch (OperationCanceledException) when (stopSending.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Offers reports on the shape's schedule, every 5 ms, without waiting for answers.</summary>
@@ -229,6 +251,15 @@ public static class LoadDriver
         }
 
         public void Dispose() => _stopWorkers.Dispose();
+
+        /// <summary>The running totals, in a line.</summary>
+        public string Progress()
+        {
+            var errors = _errors.Values.Sum() + _workerErrors.Values.Sum();
+            var kinds = _errors.Concat(_workerErrors).GroupBy(e => e.Key).Select(g => $"{g.Key} ×{g.Sum(e => e.Value)}");
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"sent {Interlocked.Read(ref _sent):N0}, acknowledged {Interlocked.Read(ref _acknowledged):N0}, assigned {_assignServer.Count:N0} (registered -> assigned {_assignServer.Summarize()}), accepted {Interlocked.Read(ref _accepted):N0}, resolved {Interlocked.Read(ref _resolved):N0}, errors {errors:N0}{(errors == 0 ? "" : $" ({string.Join(", ", kinds)})")}");
+        }
 
         public async Task StopWorkers()
         {
