@@ -55,7 +55,9 @@ public static class FrontDoor
             return new ApiKeyRegistry(generate ? ApiKeyOptions.DevelopmentKeys("W000001") : options.ApiKeys, generate);
         });
         services.AddAuthentication(ApiKeyHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
+            .AddBrowserSignIn();
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "dispatch-antiforgery");
         Policies.Register(services);
 
         services.AddOptions<FrontDoorOptions>().Bind(configuration.GetSection("Gateway"))
@@ -140,6 +142,7 @@ public static class FrontDoor
         app.Use(RefuseOversizedBodies);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseRateLimiter();
 
         // /alive: the process answers. /health: the cluster answers and the map is loaded (ready for reports).
@@ -159,6 +162,7 @@ public static class FrontDoor
         api.MapReferenceApi();
         api.MapFeedApi();
 
+        api.MapBrowserSignIn();
         app.MapGatewayObservability();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api", page => page

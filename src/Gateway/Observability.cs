@@ -37,8 +37,9 @@ public static class Observability
 
         if (app.Configuration.HasOrleansDashboard())
         {
-            // Every page and API call of the dashboard needs an admin key in X-Api-Key.
-            app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.Admin);
+            // Every page and API call of the dashboard needs an admin: a key in X-Api-Key, or a browser
+            // signed in with one (an unsigned browser is sent to the sign-in page).
+            app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Policies.AdminPages);
         }
 
         return app;

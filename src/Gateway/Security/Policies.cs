@@ -11,8 +11,10 @@ public static class Policies
     public const string Rate = "rate";
     /// <summary>Operators, admins and the hotline: desks and statistics.</summary>
     public const string Desk = "desk";
-    /// <summary>Admins only: the Orleans dashboard.</summary>
+    /// <summary>Admins only.</summary>
     public const string Admin = "admin";
+    /// <summary>Admins, by key or signed in with a browser (<see cref="BrowserSignIn"/>): the Orleans dashboard.</summary>
+    public const string AdminPages = "admin-pages";
 
     public static void Register(IServiceCollection services) => services.AddAuthorizationBuilder()
         .AddPolicy(Read, p => p.RequireRole(Roles.All))
@@ -21,6 +23,7 @@ public static class Policies
         .AddPolicy(Desk, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin))
         .AddPolicy(Supervise, p => p.RequireRole(Roles.Operator, Roles.Admin))
         .AddPolicy(Admin, p => p.RequireRole(Roles.Admin))
+        .AddPolicy(AdminPages, p => p.AddAuthenticationSchemes(BrowserSignIn.KeyOrCookieScheme).RequireRole(Roles.Admin))
         // The hotline makes the follow-up call (回访) and records the resident's rating.
         .AddPolicy(Rate, p => p.RequireRole(Roles.Hotline, Roles.Operator, Roles.Admin));
 }
