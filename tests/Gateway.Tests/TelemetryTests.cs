@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Dispatch.Incidents;
 using Dispatch.Territory;
+using Dispatch.Testing;
 using static Dispatch.Testing.Polling;
 
 namespace Dispatch.Gateway.Tests;
@@ -61,6 +62,29 @@ public sealed class TelemetryTests(ObservedGatewayFactory gateway) : IClassFixtu
 
         Assert.Contains("# TYPE dispatch_reports_received_total counter", text, StringComparison.Ordinal);
         Assert.Contains("dispatch_journal_events", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Prometheus' own linter (the Debian <c>prometheus</c> package's promtool) reads the scrape as Prometheus would.</summary>
+    [Fact]
+    public async Task Promtool_finds_the_scrape_well_formed()
+    {
+        var promtool = await DebianPackage.FindOrInstallAsync("prometheus", "/usr/bin/promtool");
+        await Reports.File(gateway, "sanitation", "D01-S01-C01-G01-B003");
+        var scrape = await Eventually(() => gateway.CreateClient().GetStringAsync("/metrics"),
+            t => t.Contains("dispatch_case_dispatch_duration_seconds_bucket", StringComparison.Ordinal), "the scrape to show a dispatch");
+
+        var start = new ProcessStartInfo(promtool, "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var check = Process.Start(start)!;
+        var output = check.StandardOutput.ReadToEndAsync();
+        var errors = check.StandardError.ReadToEndAsync();
+        await check.StandardInput.WriteAsync(scrape);
+        check.StandardInput.Close();
+        await check.WaitForExitAsync();
+
+        // Exit 1 is a format error; 3 is lint advice only (names and help text), which this test prints but does not fail on.
+        var said = $"{await output}{await errors}";
+        Assert.True(check.ExitCode is 0 or 3, $"promtool check metrics exited {check.ExitCode}: {said}");
+        Assert.DoesNotContain("error while linting", said, StringComparison.Ordinal);
     }
 
     [Fact]
