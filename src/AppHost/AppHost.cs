@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Dispatch.AppHost;
+using Microsoft.Extensions.Configuration;
 
 // The cluster of scripts/cluster under Aspire: PostgreSQL (a container, the machine's own binaries,
 // or an existing server), the schema applied once, three silos (the first loads the demo city) and
@@ -8,6 +9,11 @@ using Dispatch.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var database = builder.AddDispatchDatabase();
+var keys = GatewayKeys.Add(builder);
+
+// The Orleans dashboard's grain-level view, for admins on the gateway: it profiles every grain call,
+// so a cluster that does not want it turns it off here.
+var orleansDashboard = builder.Configuration.GetValue("Dispatch:AppHost:OrleansDashboard", true) ? "true" : "false";
 var adoNet = new AdoNetProvider(database);
 
 // A new ClusterId per run: membership rows of an earlier run (a silo killed hard, a database kept
@@ -34,6 +40,7 @@ var silos = Enumerable.Range(1, 3)
         .WithDispatchStorage(database)
         .WithEnvironment("Dispatch__DemoCity__Enabled", n == 1 ? "true" : "false")
         .WithEnvironment("Orleans__Endpoints__AdvertisedIPAddress", "127.0.0.1")
+        .WithEnvironment("Dispatch__Dashboard__Enabled", orleansDashboard)
         .WaitForCompletion(migrate))
     .ToList();
 
@@ -41,6 +48,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(orleans.AsClient())
     .WithDispatchStorage(database)
     .WithEnvironment("Gateway__Mode", "client")
+    .WithEnvironment("Dispatch__Dashboard__Enabled", orleansDashboard)
     .WithHttpEndpoint()
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
@@ -51,13 +59,21 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
         if (http is { IsAllocated: true })
         {
             context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/api/", DisplayText = "API page" });
+            if (orleansDashboard == "true")
+            {
+                // Asks for the admin key (Parameters: admin-key) once, then keeps the sign-in in a cookie.
+                context.Urls.Add(new ResourceUrlAnnotation { Url = $"{http.Url}/orleans-dashboard/", DisplayText = "Orleans dashboard" });
+            }
         }
     })
     .WithSiloDrills(silos[1]);
+keys.GiveTo(gateway);
 
 foreach (var silo in silos)
 {
     gateway.WaitFor(silo);
 }
+
+builder.AddDemoTraffic(gateway, keys);
 
 builder.Build().Run();
