@@ -104,6 +104,7 @@ public static class FrontDoor
         builder.AddGatewayObservability();
         ClusterCalls.Register(services, configuration);
         services.AddSingleton<IdempotencyKeys>();
+        services.AddSingleton<ReportSubmission>();
         services.AddSingleton<ITerritory, CityTerritory>();
         services.AddSingleton<TransitionHub>();
         services.AddHostedService(sp => sp.GetRequiredService<TransitionHub>());
