@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Dispatch.Gateway.Apis;
+using Dispatch.Gateway.Apis.Open311;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Feed;
 using Dispatch.Gateway.Security;
@@ -87,6 +88,14 @@ public static class FrontDoor
                     http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
+                if (http.Request.Path.StartsWithSegments(ApiKeyHandler.Open311Path, StringComparison.OrdinalIgnoreCase))
+                {
+                    var format = Open311Output.ParseFormat(Path.GetExtension(http.Request.Path.Value)?.TrimStart('.')) ?? Open311Format.Xml;
+                    await Open311Output.Errors(format, StatusCodes.Status429TooManyRequests,
+                        new Open311Error(StatusCodes.Status429TooManyRequests, "Too many requests from this client; retry after the Retry-After interval.")).ExecuteAsync(http);
+                    return;
+                }
+
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
@@ -105,6 +114,8 @@ public static class FrontDoor
         ClusterCalls.Register(services, configuration);
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<ReportSubmission>();
+        services.AddOptions<Open311Options>().Bind(configuration.GetSection(Open311Options.Section));
+        services.AddSingleton<GeoReport>();
         services.AddSingleton<ITerritory, CityTerritory>();
         services.AddSingleton<TransitionHub>();
         services.AddHostedService(sp => sp.GetRequiredService<TransitionHub>());
@@ -159,6 +170,7 @@ public static class FrontDoor
         api.MapWorkersApi();
         api.MapReferenceApi();
         api.MapFeedApi();
+        api.MapOpen311Api();
 
         app.MapGatewayObservability();
         app.MapOpenApi("/openapi/{documentName}.json");
