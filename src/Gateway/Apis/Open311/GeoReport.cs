@@ -87,6 +87,9 @@ public sealed class GeoReport(
             Field("device_id"), Field("account_id"), Field("first_name"), Field("last_name"), Field("phone"), Field("description"), Field("media_url"));
         var name = string.Join(' ', new[] { request.FirstName, request.LastName }.OfType<string>());
         var location = new ReportedLocation(request.AddressId, Coordinate("long", request.Long), Coordinate("lat", request.Lat), request.AddressString);
+        // Everything the answer needs is read before the report is registered: a refusal after it would leave a case behind.
+        var format = FormatOf(http);
+        var language = Speak(http);
         var (view, replay) = await submission.Submit(http, request, incidentId => new NewReport(
             category.Code,
             request.Description ?? "",
@@ -96,9 +99,8 @@ public sealed class GeoReport(
             incidentId,
             request.MediaUrl));
 
-        var format = FormatOf(http);
         http.Response.Headers.Location = $"{Open311Api.Prefix}/requests/{view.Id}.{format.ToString().ToLowerInvariant()}";
-        var notice = Open311Texts.ServiceNotice(catalog, category, Speak(http));
+        var notice = Open311Texts.ServiceNotice(catalog, category, language);
         return new Open311Output(new[] { new Open311Created(view.Id, notice, request.AccountId) }, "service_requests", format,
             replay ? StatusCodes.Status200OK : StatusCodes.Status201Created);
     }
