@@ -291,22 +291,28 @@ public sealed partial class Open311Tests(GatewayFactory gateway) : IClassFixture
     [InlineData("media_url", "ftp://example.org/x", "media_url")]
     [InlineData("email", "not an email", "email")]
     [InlineData("attribute[WHISPAWN]", "123456", "attribute[WHISPAWN]")]
+    [InlineData("locale", "fr", "locale")]
     public async Task Bad_input_is_400_naming_the_parameter_and_registers_nothing(string field, string value, string named)
     {
         var fields = Report("noise", "D01-S01-C02-G02-B002", "Drilling at 6am").Where(f => f.Item1 != field).Append((field, value)).ToArray();
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{V2}/requests.json") { Content = Form(fields), Headers = { { "Idempotency-Key", $"bad-{field}" } } };
+        // locale is a parameter of the URL, as on every resource.
+        var url = field == "locale" ? $"{V2}/requests.json?locale={value}" : $"{V2}/requests.json";
+        var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = Form(field == "locale" ? Report("noise", "D01-S01-C02-G02-B002", "Drilling at 6am") : fields),
+            Headers = { { "Idempotency-Key", $"bad-{field}" } },
+        };
 
         var error = (await Json(await Anonymous.SendAsync(request), HttpStatusCode.BadRequest))[0];
 
         Assert.StartsWith(named, error.GetProperty("description").GetString(), StringComparison.Ordinal);
-        // The key was not used up by a report that was never registered: corrected, it registers now.
+        // Nothing was registered (a registered report would answer its resubmission as a 200 replay): corrected, it registers now.
         var corrected = new HttpRequestMessage(HttpMethod.Post, $"{V2}/requests.json")
         {
             Content = Form(Report("noise", "D01-S01-C02-G02-B002", "Drilling at 6am")),
             Headers = { { "Idempotency-Key", $"bad-{field}" } },
         };
-        var fixedResponse = await Anonymous.SendAsync(corrected);
-        Assert.True(fixedResponse.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, (int)fixedResponse.StatusCode + await fixedResponse.Content.ReadAsStringAsync());
+        await Json(await Anonymous.SendAsync(corrected), HttpStatusCode.Created);
     }
 
     [Fact]
@@ -369,6 +375,10 @@ public sealed partial class Open311Tests(GatewayFactory gateway) : IClassFixture
         await Json(await Anonymous.GetAsync($"{V2}/requests.json?status=pending"), HttpStatusCode.BadRequest);
         await Json(await Anonymous.GetAsync($"{V2}/requests.json?service_code=unicorns"), HttpStatusCode.BadRequest);
         await Json(await Anonymous.GetAsync($"{V2}/requests.json?start_date=yesterday"), HttpStatusCode.BadRequest);
+
+        var chinese = (await Json(await Anonymous.GetAsync($"{V2}/requests/{noise}.json?locale=zh")))[0];
+        Assert.Equal("噪声扰民", chinese.GetProperty("service_name").GetString());
+        Assert.Equal("网格 D01-S01-C01-G02", chinese.GetProperty("agency_responsible").GetString());
 
         var xml = await Xml(await Anonymous.GetAsync($"{V2}/requests.xml?service_code=noise"));
         Assert.All(xml.Elements("request"), r => Assert.Equal(RequestFields, Names(r)));
