@@ -90,8 +90,7 @@ public static class FrontDoor
 
                 if (http.Request.Path.StartsWithSegments(ApiKeyHandler.Open311Path, StringComparison.OrdinalIgnoreCase))
                 {
-                    var format = Open311Output.ParseFormat(Path.GetExtension(http.Request.Path.Value)?.TrimStart('.')) ?? Open311Format.Xml;
-                    await Open311Output.Errors(format, StatusCodes.Status429TooManyRequests,
+                    await Open311Output.Errors(Open311Output.FormatOf(http.Request.Path), StatusCodes.Status429TooManyRequests,
                         new Open311Error(StatusCodes.Status429TooManyRequests, "Too many requests from this client; retry after the Retry-After interval.")).ExecuteAsync(http);
                     return;
                 }

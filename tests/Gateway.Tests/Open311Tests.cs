@@ -338,6 +338,9 @@ public sealed partial class Open311Tests(GatewayFactory gateway) : IClassFixture
         var format = await Xml(await Anonymous.GetAsync($"{V2}/services.csv"), HttpStatusCode.BadRequest);
         Assert.Equal("400", format.Element("error")!.Element("code")!.Value);
         await Json(await Anonymous.GetAsync($"{V2}/services.json?locale=fr"), HttpStatusCode.BadRequest);
+        await Json(await Anonymous.GetAsync($"{V2}/potholes.json"), HttpStatusCode.NotFound);
+        var nowhere = await Xml(await Anonymous.GetAsync("/open311/v3/services.xml"), HttpStatusCode.NotFound);
+        Assert.Equal("404", nowhere.Element("error")!.Element("code")!.Value);
     }
 
     [Fact]

@@ -40,6 +40,12 @@ public static class Open311Api
             .WithSummary("One service request.");
         v2.MapGet("/tokens/{token}.{format}", (HttpContext http, GeoReport geo) => geo.Token(http))
             .WithSummary("The service request of a token. Requests here are realtime: the token of a request is its case number.");
+
+        // Anything else under /open311 is not found, said in the specification's terms too.
+        app.MapFallback(ApiKeyHandler.Open311Path + "/{**path}", (HttpContext http) => Open311Output.Errors(
+                Open311Output.FormatOf(http.Request.Path), StatusCodes.Status404NotFound,
+                new Open311Error(StatusCodes.Status404NotFound, $"{http.Request.Method} {http.Request.Path} is not a resource of this endpoint (see {Prefix}/discovery.xml).")))
+            .ExcludeFromDescription();
         return app;
     }
 

@@ -50,6 +50,10 @@ public sealed class Open311Output(object body, string root, Open311Format format
         : string.Equals(extension, "xml", StringComparison.OrdinalIgnoreCase) ? Open311Format.Xml
         : null;
 
+    /// <summary>The format a request's path ends in (<c>.json</c>, <c>.xml</c>); XML, the required format, for any other.</summary>
+    public static Open311Format FormatOf(PathString path) =>
+        ParseFormat(Path.GetExtension(path.Value)?.TrimStart('.')) ?? Open311Format.Xml;
+
     public static Open311Output Errors(Open311Format format, int status, params Open311Error[] errors) =>
         new(errors, "errors", format, status);
 
