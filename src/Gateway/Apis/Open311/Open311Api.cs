@@ -1,11 +1,7 @@
 using System.Globalization;
-using Dispatch.Catalog;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Security;
-using Dispatch.Incidents;
-using Dispatch.Territory;
-using Microsoft.Extensions.Options;
 
 namespace Dispatch.Gateway.Apis.Open311;
 
