@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Dispatch.Gateway.Apis;
+using Dispatch.Gateway.Apis.Open311;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Feed;
 using Dispatch.Gateway.Security;
@@ -89,6 +90,13 @@ public static class FrontDoor
                     http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
+                if (http.Request.Path.StartsWithSegments(ApiKeyHandler.Open311Path, StringComparison.OrdinalIgnoreCase))
+                {
+                    await Open311Output.Errors(Open311Output.FormatOf(http.Request.Path), StatusCodes.Status429TooManyRequests,
+                        new Open311Error(StatusCodes.Status429TooManyRequests, "Too many requests from this client; retry after the Retry-After interval.")).ExecuteAsync(http);
+                    return;
+                }
+
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
@@ -106,6 +114,9 @@ public static class FrontDoor
         builder.AddGatewayObservability();
         ClusterCalls.Register(services, configuration);
         services.AddSingleton<IdempotencyKeys>();
+        services.AddSingleton<ReportSubmission>();
+        services.AddOptions<Open311Options>().Bind(configuration.GetSection(Open311Options.Section));
+        services.AddSingleton<GeoReport>();
         services.AddSingleton<ITerritory, CityTerritory>();
         services.AddSingleton<TransitionHub>();
         services.AddHostedService(sp => sp.GetRequiredService<TransitionHub>());
@@ -161,6 +172,7 @@ public static class FrontDoor
         api.MapWorkersApi();
         api.MapReferenceApi();
         api.MapFeedApi();
+        api.MapOpen311Api();
 
         api.MapBrowserSignIn();
         app.MapGatewayObservability();

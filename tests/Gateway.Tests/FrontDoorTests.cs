@@ -40,6 +40,27 @@ public sealed class RateLimitTests(RateLimitedGatewayFactory gateway) : IClassFi
     }
 }
 
+public sealed class Open311RateLimitTests(RateLimitedGatewayFactory gateway) : IClassFixture<RateLimitedGatewayFactory>
+{
+    [Fact]
+    public async Task An_open311_client_over_its_rate_gets_429_as_the_specifications_error_array()
+    {
+        var client = gateway.CreateClient();
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 6 && refused is null; i++)
+        {
+            var response = await client.GetAsync("/open311/v2/services.json");
+            refused = response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal("application/json", refused.Content.Headers.ContentType?.MediaType);
+        using var errors = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(429, errors.RootElement[0].GetProperty("code").GetInt32());
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+    }
+}
+
 public sealed class FrontDoorTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
 {
     [Fact]

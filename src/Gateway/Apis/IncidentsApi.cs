@@ -3,7 +3,6 @@ using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
-using Dispatch.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dispatch.Gateway.Apis;
@@ -67,31 +66,16 @@ public static class IncidentsApi
         return app;
     }
 
-    private static async Task<Results<Created<IncidentView>, Ok<IncidentView>>> Report(
-        ReportRequest body,
-        HttpContext http,
-        IdempotencyKeys idempotency,
-        IGrainFactory grains,
-        ClusterCalls calls)
+    private static async Task<Results<Created<IncidentView>, Ok<IncidentView>>> Report(ReportRequest body, HttpContext http, ReportSubmission submission)
     {
-        var reserved = await idempotency.Reserve(http, body);
-        var report = new NewReport(
+        var (view, replay) = await submission.Submit(http, body, incidentId => new NewReport(
             body.Category ?? "",
             body.Description ?? "",
             new Reporter(body.Reporter?.Name ?? "", body.Reporter?.Phone),
             body.Channel ?? Channel.Hotline,
             new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address),
-            reserved.IncidentId);
-
-        // The case number is fixed before the call, so a retry registers the same case at most once.
-        var view = await calls.Idempotent(() => grains.GetGrain<IIntakeGrain>(0).Report(report, ActorOf(http.User)));
-        if (reserved.Replay)
-        {
-            http.Response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
-            return TypedResults.Ok(view);
-        }
-
-        return TypedResults.Created($"/api/v1/incidents/{view.Id}", view);
+            incidentId));
+        return replay ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/incidents/{view.Id}", view);
     }
 
     private static async Task<Ok<IncidentListResponse>> List(

@@ -60,7 +60,10 @@ public sealed class ApiKeyOptions
     private static string NewKey() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }
 
-/// <summary>Authenticates the <c>X-Api-Key</c> header against the configured keys.</summary>
+/// <summary>
+/// Authenticates the <c>X-Api-Key</c> header against the configured keys; under <c>/open311</c>, where
+/// GeoReport v2 clients send their key as the <c>api_key</c> parameter, that parameter too.
+/// </summary>
 public sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -70,27 +73,63 @@ public sealed class ApiKeyHandler(
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     public const string WorkerIdClaim = "dispatch:worker";
+    public const string Open311Parameter = "api_key";
+    public const string Open311Path = "/open311";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(Header, out var values) || values.Count == 0)
+        var presented = Request.Headers.TryGetValue(Header, out var values) && values.Count > 0 ? values[0] : await Open311Key();
+        if (presented is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        if (registry.Find(values[0]) is not { } entry)
+        return registry.Find(presented) is { } entry
+            ? AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(entry), SchemeName))
+            : AuthenticateResult.Fail("Unknown API key.");
+    }
+
+    /// <summary>The <c>api_key</c> of an Open311 request: in its query string, or in its form body (a POST).</summary>
+    private async Task<string?> Open311Key()
+    {
+        if (!Request.Path.StartsWithSegments(Open311Path, StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+            return null;
         }
 
+        if (Request.Query.TryGetValue(Open311Parameter, out var query) && query.Count > 0)
+        {
+            return query[0];
+        }
+
+        if (!Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The form is kept on the request: the endpoint reads it again without reading the body twice.
+            var form = await Request.ReadFormAsync(Context.RequestAborted);
+            return form.TryGetValue(Open311Parameter, out var posted) && posted.Count > 0 ? posted[0] : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or Microsoft.AspNetCore.Http.BadHttpRequestException or IOException)
+        {
+            // Unreadable: the endpoint reads the form itself and says what is wrong with it.
+            return null;
+        }
+    }
+
+    /// <summary>The principal of a key holder: its name, its role and, for a worker key, its worker.</summary>
+    public static ClaimsPrincipal PrincipalOf(ApiKeyEntry entry)
+    {
         List<Claim> claims = [new(ClaimTypes.Name, entry.Name), new(ClaimTypes.Role, entry.Role)];
         if (entry.WorkerId is not null)
         {
             claims.Add(new Claim(WorkerIdClaim, entry.WorkerId));
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 }
 

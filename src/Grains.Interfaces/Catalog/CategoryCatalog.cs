@@ -24,14 +24,18 @@ public sealed class CategoryCatalog
     private readonly FrozenDictionary<string, CategoryDefinition> _categories;
     private readonly FrozenDictionary<string, DepartmentDefinition> _departments;
     private readonly FrozenDictionary<Urgency, EscalationWindows> _windows;
+    private readonly FrozenDictionary<string, CategoryGroup> _groups;
 
     private CategoryCatalog(
         IReadOnlyList<CategoryDefinition> categories,
         IReadOnlyList<DepartmentDefinition> departments,
-        IReadOnlyDictionary<Urgency, EscalationWindows> windows)
+        IReadOnlyDictionary<Urgency, EscalationWindows> windows,
+        IReadOnlyList<CategoryGroup> groups)
     {
         Categories = categories;
         Departments = departments;
+        Groups = groups;
+        _groups = groups.ToFrozenDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase);
         _categories = categories.ToFrozenDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase);
         _departments = departments.ToFrozenDictionary(d => d.Code, StringComparer.OrdinalIgnoreCase);
         _windows = windows.ToFrozenDictionary();
@@ -40,6 +44,9 @@ public sealed class CategoryCatalog
     public IReadOnlyList<CategoryDefinition> Categories { get; }
 
     public IReadOnlyList<DepartmentDefinition> Departments { get; }
+
+    /// <summary>The major classes that group categories; a catalog may leave them out.</summary>
+    public IReadOnlyList<CategoryGroup> Groups { get; }
 
     /// <summary>The catalog shipped with Dispatch.</summary>
     public static CategoryCatalog Default { get; } = LoadEmbedded();
@@ -61,6 +68,10 @@ public sealed class CategoryCatalog
 
     public bool TryGetDepartment(string code, out DepartmentDefinition department) =>
         _departments.TryGetValue(code, out department!);
+
+    /// <summary>The group of <paramref name="category"/>: its major class, named when the catalog names it.</summary>
+    public CategoryGroup GroupOf(CategoryDefinition category) =>
+        _groups.TryGetValue(category.GroupCode, out var group) ? group : new CategoryGroup(category.GroupCode, category.GroupCode, category.GroupCode);
 
     /// <summary>How long a case of <paramref name="urgency"/> may sit at <paramref name="level"/> before it goes further up.</summary>
     public TimeSpan EscalationWindow(Urgency urgency, OrgLevel level) => _windows[urgency].For(level);
@@ -157,6 +168,21 @@ public sealed class CategoryCatalog
             }
         }
 
+        var groups = document.Groups ?? [];
+        var groupCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var group in groups)
+        {
+            if (string.IsNullOrWhiteSpace(group.Code) || !groupCodes.Add(group.Code))
+            {
+                errors.Add($"group '{group.Code}' has an empty or repeated code");
+            }
+
+            if (string.IsNullOrWhiteSpace(group.NameEn) || string.IsNullOrWhiteSpace(group.NameZh))
+            {
+                errors.Add($"group '{group.Code}' needs both an English and a Chinese name");
+            }
+        }
+
         if (categories.Count == 0)
         {
             errors.Add("the catalog has no categories");
@@ -167,7 +193,7 @@ public sealed class CategoryCatalog
             throw new InvalidDataException($"{source}: {string.Join("; ", errors)}.");
         }
 
-        return new CategoryCatalog(categories, departments, windows);
+        return new CategoryCatalog(categories, departments, windows, groups);
     }
 
     private static bool IsValidOwner(string? owner, HashSet<string> departments)
@@ -190,5 +216,6 @@ public sealed class CategoryCatalog
     private sealed record CatalogDocument(
         List<DepartmentDefinition>? Departments,
         Dictionary<Urgency, EscalationWindows>? Escalation,
-        List<CategoryDefinition>? Categories);
+        List<CategoryDefinition>? Categories,
+        List<CategoryGroup>? Groups = null);
 }

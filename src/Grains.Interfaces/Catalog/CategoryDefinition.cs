@@ -21,6 +21,10 @@ public enum Urgency
 /// <param name="AcceptWithin">Time from dispatch to acceptance.</param>
 /// <param name="ResolveWithin">Time from registration to a reported result.</param>
 /// <param name="NotifyUpward">Whether registration immediately notifies the community desk (emergencies).</param>
+/// <param name="DescriptionEn">What the category covers, in English, for residents choosing it (Open311's service description).</param>
+/// <param name="DescriptionZh">The same in Chinese.</param>
+/// <param name="KeywordsEn">Words residents may search for it by (synonyms of its name and group), in English.</param>
+/// <param name="KeywordsZh">The same in Chinese.</param>
 [GenerateSerializer, Immutable, Alias("Dispatch.CategoryDefinition")]
 public sealed record CategoryDefinition(
     [property: Id(0)] string Code,
@@ -32,8 +36,16 @@ public sealed record CategoryDefinition(
     [property: Id(6)] TimeSpan ResolveWithin,
     [property: Id(7)] string Skill,
     [property: Id(8)] string Owner,
-    [property: Id(9)] bool NotifyUpward)
+    [property: Id(9)] bool NotifyUpward,
+    [property: Id(10)] string? DescriptionEn = null,
+    [property: Id(11)] string? DescriptionZh = null,
+    [property: Id(12)] IReadOnlyList<string>? KeywordsEn = null,
+    [property: Id(13)] IReadOnlyList<string>? KeywordsZh = null)
 {
+    /// <summary>The major class of <see cref="ClassCode"/> ("01" of "01.02"): the category's group.</summary>
+    [JsonIgnore]
+    public string GroupCode => (ClassCode ?? "").Split('.', 2)[0];
+
     /// <summary>The level that owns the category.</summary>
     [JsonIgnore]
     public OrgLevel OwnerLevel => Owner.StartsWith(CategoryCatalog.DepartmentPrefix, StringComparison.Ordinal)
@@ -48,6 +60,13 @@ public sealed record CategoryDefinition(
 /// <summary>A department that owns categories on the access list (urban management, gas company, police...).</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.DepartmentDefinition")]
 public sealed record DepartmentDefinition(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string NameEn,
+    [property: Id(2)] string NameZh);
+
+/// <summary>A major class of the catalog, grouping categories for residents (Open311's service group), such as "01" environment and property.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.CategoryGroup")]
+public sealed record CategoryGroup(
     [property: Id(0)] string Code,
     [property: Id(1)] string NameEn,
     [property: Id(2)] string NameZh);

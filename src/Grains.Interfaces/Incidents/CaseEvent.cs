@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dispatch.Territory;
 
 namespace Dispatch.Incidents;
@@ -40,14 +41,16 @@ public sealed record CaseEvent
 [GenerateSerializer, Immutable, Alias("Dispatch.CaseEventData")]
 public abstract record CaseEventData;
 
-/// <summary>The report as it came in (the first event of a case).</summary>
+/// <summary>The report as it came in (the first event of a case). <see cref="MediaUrl"/> is left out of the
+/// payload when absent, so reports without one are recorded exactly as before it existed.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.ReportData")]
 public sealed record ReportData(
     [property: Id(0)] string Category,
     [property: Id(1)] string Description,
     [property: Id(2)] Channel Channel,
     [property: Id(3)] Reporter Reporter,
-    [property: Id(4)] Placement Placement) : CaseEventData;
+    [property: Id(4)] Placement Placement,
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaUrl = null) : CaseEventData;
 
 /// <summary>Registration: the desk that tracks the case and its resolve deadline.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.RegisterData")]

@@ -4,6 +4,7 @@ namespace Dispatch.Incidents;
 
 /// <summary>A report as it arrives from the hotline, a patrol or an app, before it is located.</summary>
 /// <param name="IncidentId">Optional id chosen by the caller (idempotent resubmission); a new one is made when null.</param>
+/// <param name="MediaUrl">Optional link to a photo or other media of the problem (an absolute http or https URL).</param>
 [GenerateSerializer, Immutable, Alias("Dispatch.NewReport")]
 public sealed record NewReport(
     [property: Id(0)] string Category,
@@ -11,7 +12,8 @@ public sealed record NewReport(
     [property: Id(2)] Reporter Reporter,
     [property: Id(3)] Channel Channel,
     [property: Id(4)] ReportedLocation Location,
-    [property: Id(5)] string? IncidentId = null);
+    [property: Id(5)] string? IncidentId = null,
+    [property: Id(6)] string? MediaUrl = null);
 
 /// <summary>A located report, handed to its incident grain to be registered.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.RegisterIncident")]
@@ -21,7 +23,8 @@ public sealed record RegisterIncident(
     [property: Id(2)] Reporter Reporter,
     [property: Id(3)] Channel Channel,
     [property: Id(4)] Placement Placement,
-    [property: Id(5)] string Actor);
+    [property: Id(5)] string Actor,
+    [property: Id(6)] string? MediaUrl = null);
 
 /// <summary>
 /// Published on the delivery stream of the desk that tracks a case, once the case is recorded (and

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dispatch.Territory;
 
 namespace Dispatch.Incidents;
@@ -13,10 +14,13 @@ public enum Channel
 }
 
 /// <summary>Who reported the case and how to call them back.</summary>
+/// <param name="Email">An email address, when the report came with one (an app, Open311). Left out of the
+/// journal's JSON when absent, so reports without one are recorded exactly as before it existed.</param>
 [GenerateSerializer, Immutable, Alias("Dispatch.Reporter")]
 public sealed record Reporter(
     [property: Id(0)] string Name,
-    [property: Id(1)] string? Phone);
+    [property: Id(1)] string? Phone,
+    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email = null);
 
 /// <summary>Where the reporter says the problem is: a building id, coordinates, or an address.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.ReportedLocation")]
@@ -93,6 +97,8 @@ public sealed record IncidentView
     [Id(25)] public bool? ResolvedOnTime { get; init; }
     /// <summary>Null when the case's journal checks out; otherwise which row was changed or is missing.</summary>
     [Id(26)] public string? IntegrityProblem { get; init; }
+    /// <summary>A link to a photo or other media the reporter sent with the report, if any.</summary>
+    [Id(27)] public string? MediaUrl { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

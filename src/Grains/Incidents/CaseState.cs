@@ -59,6 +59,9 @@ public sealed record CaseState
     /// <summary>An escalation deadline that fired with no level left above; it is not fired again.</summary>
     [Id(28)] public DateTimeOffset? EscalationSpent { get; init; }
 
+    /// <summary>A link to media the reporter sent with the report, if any.</summary>
+    [Id(29)] public string? MediaUrl { get; init; }
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
@@ -98,6 +101,7 @@ public sealed record CaseState
         Version = Sequence,
         ResolvedOnTime = ResolvedOnTime,
         IntegrityProblem = integrityProblem,
+        MediaUrl = MediaUrl,
     };
 
     /// <summary>The case as a desk lists it.</summary>

@@ -169,7 +169,7 @@ public sealed partial class IncidentGrain(
         return
         [
             new CaseChange(IncidentAction.Report, actor, $"{command.Channel} report: {category.NameEn} / {category.NameZh}",
-                new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement)),
+                new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement, command.MediaUrl)),
             new CaseChange(IncidentAction.Register, actor,
                 $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}; owner {category.Owner}; tracked by {tracker}",
                 new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now))),

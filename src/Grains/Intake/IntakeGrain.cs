@@ -17,6 +17,10 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
 {
     private const int MaxDescription = 4000;
     private const int MaxName = 200;
+    private const int MaxEmail = 254;
+    private const int MaxMediaUrl = 2000;
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     public async Task<IncidentView> Report(NewReport report, ActorRef actor)
     {
@@ -26,10 +30,11 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
         return await GrainFactory.GetGrain<IIncidentGrain>(id).Register(new RegisterIncident(
             report.Category,
             report.Description,
-            report.Reporter with { Name = report.Reporter.Name.Trim(), Phone = report.Reporter.Phone?.Trim() },
+            report.Reporter with { Name = report.Reporter.Name.Trim(), Phone = report.Reporter.Phone?.Trim(), Email = NullIfBlank(report.Reporter.Email) },
             report.Channel,
             placement,
-            actor.ToString()));
+            actor.ToString(),
+            NullIfBlank(report.MediaUrl)));
     }
 
     public async Task<Placement> Locate(ReportedLocation location)
@@ -82,6 +87,18 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
         if (report.Reporter.Name.Length > MaxName || report.Reporter.Phone?.Length > 40)
         {
             throw new ValidationFailedException("reporter", "The reporter's name or phone is too long.");
+        }
+
+        if (report.Reporter.Email is { } email && !string.IsNullOrWhiteSpace(email)
+            && (email.Trim().Length > MaxEmail || !email.Contains('@', StringComparison.Ordinal) || email.Trim().Any(char.IsWhiteSpace)))
+        {
+            throw new ValidationFailedException("reporter.email", $"'{email}' is not an email address.");
+        }
+
+        if (report.MediaUrl is { } media && !string.IsNullOrWhiteSpace(media)
+            && (media.Trim().Length > MaxMediaUrl || !Uri.TryCreate(media.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw new ValidationFailedException("mediaUrl", $"The media URL is an absolute http or https URL of at most {MaxMediaUrl} characters.");
         }
 
         if (!Enum.IsDefined(report.Channel))
