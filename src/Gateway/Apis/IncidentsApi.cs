@@ -70,22 +70,17 @@ public static class IncidentsApi
     private static async Task<Results<Created<IncidentView>, Ok<IncidentView>>> Report(
         ReportRequest body,
         HttpContext http,
-        IdempotencyKeys idempotency,
-        IGrainFactory grains,
-        ClusterCalls calls)
+        IdempotencyKeys idempotency)
     {
-        var reserved = await idempotency.Reserve(http, body);
         var report = new NewReport(
             body.Category ?? "",
             body.Description ?? "",
             new Reporter(body.Reporter?.Name ?? "", body.Reporter?.Phone),
             body.Channel ?? Channel.Hotline,
-            new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address),
-            reserved.IncidentId);
+            new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address));
 
-        // The case number is fixed before the call, so a retry registers the same case at most once.
-        var view = await calls.Idempotent(() => grains.GetGrain<IIntakeGrain>(0).Report(report, ActorOf(http.User)));
-        if (reserved.Replay)
+        var (view, replayed) = await idempotency.Register(http, body, report, ActorOf(http.User));
+        if (replayed)
         {
             http.Response.Headers[IdempotencyKeys.ReplayedHeader] = "true";
             return TypedResults.Ok(view);
