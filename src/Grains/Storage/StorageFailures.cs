@@ -75,22 +75,23 @@ public static partial class StorageFailures
     private sealed class TranslatingGrainStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
     {
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            Guard(inner.ReadStateAsync(stateName, grainId, grainState));
+            Guard(() => inner.ReadStateAsync(stateName, grainId, grainState));
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            Guard(inner.WriteStateAsync(stateName, grainId, grainState));
+            Guard(() => inner.WriteStateAsync(stateName, grainId, grainState));
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            Guard(inner.ClearStateAsync(stateName, grainId, grainState));
+            Guard(() => inner.ClearStateAsync(stateName, grainId, grainState));
 
         // Providers that take part in the silo's start-up (the ADO.NET one reads its queries) still do.
         public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
 
-        private static async Task Guard(Task operation)
+        // A Func, so that a provider that throws before it returns a task is caught too.
+        private static async Task Guard(Func<Task> operation)
         {
             try
             {
-                await operation;
+                await operation();
             }
             catch (Exception e) when (Translate(e) is { } translated)
             {
