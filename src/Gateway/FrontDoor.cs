@@ -1,16 +1,20 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Dispatch.Errors;
 using Dispatch.Gateway.Apis;
 using Dispatch.Gateway.Apis.Open311;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Feed;
 using Dispatch.Gateway.Security;
+using Dispatch.Incidents;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 using ApiKeyOptions = Dispatch.Gateway.Security.ApiKeyOptions;
@@ -107,7 +111,13 @@ public static class FrontDoor
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // Strict types: an enum only by its name ("channel": 1 is refused), a number only as a
+            // JSON number ("120" is not a longitude).
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         // Unreadable bodies reach ProblemMapping, which names the offending JSON path.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
@@ -148,9 +158,13 @@ public static class FrontDoor
 
     public static WebApplication UseDispatchFrontDoor(this WebApplication app)
     {
+        app.Use(NoSniff);
         app.UseExceptionHandler();
+        // Refusals the framework makes without a body (no route, wrong method, 401, 403) become
+        // problem+json through the problem details service.
         app.UseStatusCodePages();
         app.Use(RefuseOversizedBodies);
+        app.Use(RefuseCharsetsOtherThanUtf8);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -166,7 +180,7 @@ public static class FrontDoor
             ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
         });
 
-        var api = app.MapGroup("").RequireRateLimiting(RateLimitPolicy);
+        var api = app.MapGroup("").RequireRateLimiting(RateLimitPolicy).AddEndpointFilter(RefuseMalformedIds);
         api.MapIncidentsApi();
         api.MapDesksApi();
         api.MapWorkersApi();
@@ -199,6 +213,62 @@ public static class FrontDoor
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = max;
+        }
+
+        return next();
+    }
+
+    /// <summary>
+    /// Refuses, with 422 naming the parameter, an id in the path that is blank or holds control,
+    /// format or line-separator characters: no id is like that, and Orleans throws on a blank grain
+    /// key (U+2028 alone made a 500).
+    /// </summary>
+    private static ValueTask<object?> RefuseMalformedIds(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        foreach (var (name, value) in context.HttpContext.Request.RouteValues)
+        {
+            if (value is string id && (CaseText.IsBlank(id) || id.Any(c => char.IsControl(c) || char.IsSurrogate(c)
+                || char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)))
+            {
+                throw new ValidationFailedException(name, $"'{name}' is not an id: it is blank or holds control or invisible characters.");
+            }
+        }
+
+        return next(context);
+    }
+
+    /// <summary>
+    /// Every response says <c>X-Content-Type-Options: nosniff</c>. Set as the response starts, since
+    /// the exception handler clears the headers of a response it rewrites.
+    /// </summary>
+    private static Task NoSniff(HttpContext context, Func<Task> next)
+    {
+        context.Response.OnStarting(static state =>
+        {
+            ((HttpResponse)state).Headers.XContentTypeOptions = "nosniff";
+            return Task.CompletedTask;
+        }, context.Response);
+        return next();
+    }
+
+    /// <summary>
+    /// Refuses, with 415, a body whose <c>Content-Type</c> names a charset other than UTF-8, before
+    /// anything tries to decode it (an unknown charset made the JSON reader throw: a 500). JSON
+    /// between systems is UTF-8 (RFC 8259, section 8.1); the charset belongs to the media type, so
+    /// an unsupported one is an unsupported media type.
+    /// </summary>
+    private static Task RefuseCharsetsOtherThanUtf8(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.ContentType is { } contentType
+            && MediaTypeHeaderValue.TryParse(contentType, out var media)
+            && media.Charset.HasValue
+            && HeaderUtilities.RemoveQuotes(media.Charset).Value is var charset
+            && !string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(charset, "utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadHttpRequestException(
+                $"The body's charset is '{charset}'; only UTF-8 is accepted (Content-Type: application/json, or application/json; charset=utf-8).",
+                StatusCodes.Status415UnsupportedMediaType);
         }
 
         return next();

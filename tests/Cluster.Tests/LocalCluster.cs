@@ -98,6 +98,14 @@ public sealed class LocalCluster : IAsyncDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Stops PostgreSQL at once (<c>pg_ctl -m immediate</c>), or starts it again on the same data.</summary>
+    public async Task DatabaseAsync(bool running)
+    {
+        using var command = Process.Start(Script(running ? "start-db" : "stop-db", _environment))!;
+        await command.WaitForExitAsync();
+        Assert.Equal(0, command.ExitCode);
+    }
+
     /// <summary>The tail of every process's log, for a failed test to be explained.</summary>
     public string Logs(int lines = 40)
     {

@@ -64,6 +64,26 @@ public sealed class ClusterCallsTests
     }
 
     [Fact]
+    public async Task A_database_outage_is_retried_and_one_that_outlasts_the_budget_ends_as_the_outage_not_a_timeout()
+    {
+        var attempts = 0;
+        var result = await Calls().Idempotent(() => ++attempts < 3
+            ? throw new OrleansException("rejected", new Errors.StorageUnavailableException("database down"))
+            : Task.FromResult(5));
+        Assert.Equal(5, result);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => Calls(total: TimeSpan.FromMilliseconds(300))
+            .Idempotent<int>(() => throw new Errors.StorageUnavailableException("database down")));
+        Assert.IsType<Errors.StorageUnavailableException>(failure);
+
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var http = new DefaultHttpContext { RequestServices = services, Response = { Body = new MemoryStream() } };
+        Assert.True(await new ProblemMapping(services.GetRequiredService<IProblemDetailsService>()).TryHandleAsync(http, failure, default));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, http.Response.StatusCode);
+        Assert.Equal("5", http.Response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
     public async Task Refusals_of_the_domain_are_not_retried()
     {
         var attempts = 0;

@@ -3,12 +3,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dispatch.Gateway.Tests;
 
 public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
 {
-    private static HttpRequestMessage Post(object body, string? idempotencyKey)
+    internal static HttpRequestMessage Post(object body, string? idempotencyKey)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/incidents") { Content = JsonContent.Create(body) };
         if (idempotencyKey is not null)
@@ -19,7 +22,7 @@ public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<Gat
         return request;
     }
 
-    private static async Task<IncidentView> Read(HttpResponseMessage response) =>
+    internal static async Task<IncidentView> Read(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<IncidentView>(GatewayFactory.Json))!;
 
     [Fact]
@@ -100,5 +103,72 @@ public sealed class IdempotencyTests(GatewayFactory gateway) : IClassFixture<Gat
         key ??= new string('k', 201);
         var response = await gateway.ClientFor(GatewayFactory.Hotline).SendAsync(Post(Reports.Body(), key));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+    }
+}
+
+/// <summary>
+/// The embedded gateway whose intake takes 50 ms longer to check a report: long enough for requests
+/// racing under one key to overtake the first one's registration, as they do over a network.
+/// </summary>
+public sealed class SlowIntakeGatewayFactory : GatewayFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<IIncomingGrainCallFilter, SlowIntake>());
+    }
+
+    private sealed class SlowIntake : IIncomingGrainCallFilter
+    {
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.DeclaringType == typeof(Intake.IIntakeGrain))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50));
+            }
+
+            await context.Invoke();
+        }
+    }
+}
+
+/// <summary>Requests racing under one idempotency key: exactly one report is registered.</summary>
+public sealed class IdempotencyRaceTests(SlowIntakeGatewayFactory gateway) : IClassFixture<SlowIntakeGatewayFactory>
+{
+    private static HttpRequestMessage Post(object body, string? idempotencyKey) => IdempotencyTests.Post(body, idempotencyKey);
+
+    private static Task<IncidentView> Read(HttpResponseMessage response) => IdempotencyTests.Read(response);
+
+    [Fact]
+    public async Task Different_reports_racing_under_one_key_register_one_and_refuse_the_rest()
+    {
+        var hotline = gateway.ClientFor(GatewayFactory.Hotline);
+        var bodies = Enumerable.Range(0, 50).Select(i => Reports.Body("noise", description: $"Racing report {i}")).ToArray();
+
+        var responses = await Task.WhenAll(bodies.Select(b => hotline.SendAsync(Post(b, "call-race"))));
+
+        var created = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r != created), r => Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode));
+        var view = await Read(created);
+        var stored = await gateway.ClientFor(GatewayFactory.Operator).GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{view.Id}", GatewayFactory.Json);
+        Assert.Equal(view.Description, stored!.Description);
+    }
+
+    [Fact]
+    public async Task Identical_reports_racing_under_one_key_are_one_201_and_replays()
+    {
+        var hotline = gateway.ClientFor(GatewayFactory.Hotline);
+        var body = Reports.Body("sanitation", description: "Bins on fire, twenty operators at once");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => hotline.SendAsync(Post(body, "call-identical"))));
+
+        var created = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var replay in responses.Where(r => r != created))
+        {
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+            Assert.Equal("true", replay.Headers.GetValues(IdempotencyKeys.ReplayedHeader).Single());
+        }
+
+        Assert.Single((await Task.WhenAll(responses.Select(Read))).Select(v => v.Id).Distinct());
     }
 }

@@ -46,8 +46,9 @@ public static class IncidentQueryReader
             var t => throw new ValidationFailedException("overdue", $"'{t}' is not true or false."),
         };
 
+        var givenFrom = Time(query, "from");
         var to = Time(query, "to") ?? now + ClockSlack;
-        var from = Time(query, "from") ?? to - DefaultRange;
+        var from = givenFrom ?? (to - IncidentRegister.Earliest < DefaultRange ? IncidentRegister.Earliest : to - DefaultRange);
         // The order and span of the range are checked once, by the search grain.
         var limit = 50;
         if (Single(query, "limit") is { } limitText
@@ -117,7 +118,11 @@ public static class IncidentQueryReader
         return text switch
         {
             null => null,
-            _ when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) => at,
+            _ when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) =>
+                at >= IncidentRegister.Earliest && at <= IncidentRegister.Latest
+                    ? at
+                    : throw new ValidationFailedException(name,
+                        $"'{text}' is outside the times a search may name: {IncidentRegister.Earliest:yyyy-MM-dd} to {IncidentRegister.Latest:yyyy-MM-dd} (UTC)."),
             _ => throw new ValidationFailedException(name, $"'{text}' is not a time such as 2026-11-23T08:00:00+08:00."),
         };
     }

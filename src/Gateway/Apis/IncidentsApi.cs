@@ -68,13 +68,12 @@ public static class IncidentsApi
 
     private static async Task<Results<Created<IncidentView>, Ok<IncidentView>>> Report(ReportRequest body, HttpContext http, ReportSubmission submission)
     {
-        var (view, replay) = await submission.Submit(http, body, incidentId => new NewReport(
+        var (view, replay) = await submission.Submit(http, body, new NewReport(
             body.Category ?? "",
             body.Description ?? "",
             new Reporter(body.Reporter?.Name ?? "", body.Reporter?.Phone),
             body.Channel ?? Channel.Hotline,
-            new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address),
-            incidentId));
+            new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address)));
         return replay ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/incidents/{view.Id}", view);
     }
 

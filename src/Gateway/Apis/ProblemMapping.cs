@@ -8,11 +8,14 @@ namespace Dispatch.Gateway.Apis;
 
 /// <summary>
 /// Turns refusals into problem+json: 400 unreadable input and 413 oversized bodies, 422 validation
-/// (naming the field), 404, 409, 403, and 503 while no silo is reachable.
+/// (naming the field), 404, 409, 403, and 503 while no silo is reachable or the database is down.
 /// </summary>
 public sealed class ProblemMapping(IProblemDetailsService problems) : IExceptionHandler
 {
     public const int RetryAfterSeconds = 5;
+
+    public const string StorageUnavailableDetail =
+        "The database did not answer within the gateway's time budget. Retry after the Retry-After interval: a report with the same Idempotency-Key is registered at most once; read the case before repeating any other action.";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -25,6 +28,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "The request body is too large.", null),
             BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this endpoint.", FieldOf(json.Path)),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read.", null),
+            _ when ClusterCalls.StorageFailure(exception) is not null => (StatusCodes.Status503ServiceUnavailable, "The database is not available; try again shortly.", null),
             _ when ClusterCalls.IsTransient(exception) => (StatusCodes.Status503ServiceUnavailable, "The dispatch cluster is not reachable; try again shortly.", null),
             _ => (0, null, null),
         };
@@ -45,7 +49,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             Title = title,
             Detail = exception is JsonException or BadHttpRequestException { InnerException: JsonException }
                 ? exception.InnerException?.Message ?? exception.Message
-                : exception.Message,
+                // The database's own message may name hosts and ports: callers get a fixed text.
+                : ClusterCalls.StorageFailure(exception) is not null ? StorageUnavailableDetail : exception.Message,
         };
         if (field is not null)
         {

@@ -30,8 +30,9 @@ public sealed class ClusterCallOptions
 /// <summary>
 /// Every call from the gateway into the cluster goes through here. Idempotent calls (reads,
 /// registering a report under its reserved case number, duty changes) are retried on any transient
-/// cluster failure; calls that must not run twice (accept, resolve, close ...) only when the
-/// failure proves the message never reached a grain.
+/// cluster failure, a database outage included; calls that must not run twice (accept, resolve,
+/// close ...) only when the failure proves the message never reached a grain (an unavailable
+/// database may have failed during the commit, so it is not retried for them).
 /// </summary>
 public sealed class ClusterCalls(ResiliencePipelineProvider<string> pipelines)
 {
@@ -42,15 +43,54 @@ public sealed class ClusterCalls(ResiliencePipelineProvider<string> pipelines)
     private readonly ResiliencePipeline _once = pipelines.GetPipeline(OncePipeline);
 
     public Task<T> Idempotent<T>(Func<Task<T>> call, CancellationToken cancellationToken = default) =>
-        _idempotent.ExecuteAsync(static async (c, ct) => await c().WaitAsync(ct), call, cancellationToken).AsTask();
+        Execute(_idempotent, call, cancellationToken);
 
     public Task<T> Once<T>(Func<Task<T>> call, CancellationToken cancellationToken = default) =>
-        _once.ExecuteAsync(static async (c, ct) => await c().WaitAsync(ct), call, cancellationToken).AsTask();
+        Execute(_once, call, cancellationToken);
 
-    /// <summary>Failures that say "the cluster is not reachable right now", not "your request is wrong".</summary>
+    /// <summary>
+    /// Runs <paramref name="call"/> through <paramref name="pipeline"/>. When the total timeout ends
+    /// the retries of a database outage, the caller hears of the outage, not of a timeout.
+    /// </summary>
+    private static async Task<T> Execute<T>(ResiliencePipeline pipeline, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        var attempts = new Attempts<T>(call);
+        try
+        {
+            return await pipeline.ExecuteAsync(static (a, ct) => a.Run(ct), attempts, cancellationToken);
+        }
+        catch (TimeoutRejectedException) when (StorageFailure(attempts.LastFailure) is { } storage)
+        {
+            throw storage;
+        }
+    }
+
+    /// <summary>
+    /// Failures that say "the cluster is not reachable right now", not "your request is wrong": no
+    /// silo answers, or one answers that its database is unavailable.
+    /// </summary>
     public static bool IsTransient(Exception exception) => exception is
         SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
-        or GatewayTooBusyException or TimeoutException or TimeoutRejectedException;
+        or GatewayTooBusyException or TimeoutException or TimeoutRejectedException
+        || StorageFailure(exception) is not null;
+
+    /// <summary>
+    /// The <see cref="Errors.StorageUnavailableException"/> in the chain of <paramref name="exception"/>: a
+    /// silo's database is down. It may be wrapped, as in the rejection of a grain whose state could not be
+    /// read when it activated.
+    /// </summary>
+    public static Errors.StorageUnavailableException? StorageFailure(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is Errors.StorageUnavailableException storage)
+            {
+                return storage;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// Transient failures where the message was refused or never sent, so no grain ran it. A silo
@@ -59,6 +99,25 @@ public sealed class ClusterCalls(ResiliencePipelineProvider<string> pipelines)
     /// </summary>
     public static bool NeverDelivered(Exception exception) => exception is
         (OrleansMessageRejectionException and not SiloUnavailableException) or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException;
+
+    /// <summary>One call's attempts, remembering how the last one failed.</summary>
+    private sealed class Attempts<T>(Func<Task<T>> call)
+    {
+        public Exception? LastFailure { get; private set; }
+
+        public async ValueTask<T> Run(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await call().WaitAsync(cancellationToken);
+            }
+            catch (Exception e)
+            {
+                LastFailure = e;
+                throw;
+            }
+        }
+    }
 
     public static void Register(IServiceCollection services, IConfiguration configuration)
     {

@@ -9,13 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace Dispatch.Gateway.Security;
 
-/// <summary>The case number a report is to be registered under, and whether the request repeats a report already registered.</summary>
-public readonly record struct ReservedCase(string IncidentId, bool Replay);
-
 /// <summary>
-/// The <c>Idempotency-Key</c> protocol of reports. A key, per API key holder, reserves a case number on
-/// its first use; a resubmission of the same report gets the same number (which the intake registers only
-/// once) and is answered as a replay; the same key with a different report is refused.
+/// The <c>Idempotency-Key</c> protocol of reports. A report without a key is registered under a new
+/// case number. A report with one goes through the key's grain (per API key holder), which registers
+/// the first report and answers a resubmission of the same report with its case (a replay) and the
+/// same key with a different report with a refusal. The key lives in the cluster's storage, so any
+/// gateway finds it.
 /// </summary>
 public sealed class IdempotencyKeys(IGrainFactory grains, ClusterCalls calls, TimeProvider clock, IOptions<JsonOptions> json)
 {
@@ -23,31 +22,28 @@ public sealed class IdempotencyKeys(IGrainFactory grains, ClusterCalls calls, Ti
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxKeyLength = 200;
 
-    /// <summary>The case number for this report: the one its idempotency key holds, or a new one when it sends no key.</summary>
+    /// <summary>Registers <paramref name="report"/> (whose <c>IncidentId</c> is left unset), under the request's idempotency key when it has one.</summary>
+    /// <param name="request">The body as received: its fingerprint tells a resubmission from a different report.</param>
     /// <exception cref="ValidationFailedException">The key is malformed, or was used for a different report.</exception>
-    public async Task<ReservedCase> Reserve<TReport>(HttpContext http, TReport report)
+    public async Task<IdempotentReport> Register<TRequest>(HttpContext http, TRequest request, NewReport report, ActorRef actor)
     {
         if (!http.Request.Headers.TryGetValue(Header, out var keys))
         {
-            return new ReservedCase(IncidentIds.New(clock.GetUtcNow()), Replay: false);
+            // The case number is fixed before the call, so a retry registers the same case at most once.
+            var numbered = report with { IncidentId = IncidentIds.New(clock.GetUtcNow()) };
+            return new IdempotentReport(await calls.Idempotent(() => grains.GetGrain<IIntakeGrain>(0).Report(numbered, actor)), Replayed: false);
         }
 
         var key = keys.ToString();
-        if (key.Length is 0 or > MaxKeyLength || key.Any(c => c is < '!' or > '~'))
+        if (keys.Count != 1 || key.Length is 0 or > MaxKeyLength || key.Any(c => c is < '!' or > '~'))
         {
-            throw new ValidationFailedException(Header, $"An idempotency key is 1 to {MaxKeyLength} printable ASCII characters without spaces.");
+            throw new ValidationFailedException(Header, $"An idempotency key is one header of 1 to {MaxKeyLength} printable ASCII characters without spaces.");
         }
 
-        var fingerprint = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions)));
+        var fingerprint = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, json.Value.SerializerOptions)));
         var holder = grains.GetGrain<IIdempotencyGrain>($"{http.User.Identity?.Name}/{key}");
-        var claim = await calls.Idempotent(() => holder.Claim(fingerprint));
-        if (!claim.SameRequest)
-        {
-            throw new ValidationFailedException(Header, $"This idempotency key was used for a different report ({claim.IncidentId}).");
-        }
 
-        // A repeat whose earlier attempt is not a case (refused, lost, or still on its way) registers it now: no replay.
-        var replay = !claim.FirstUse && await calls.Idempotent(() => grains.GetGrain<IIncidentGrain>(claim.IncidentId).Get()) is not null;
-        return new ReservedCase(claim.IncidentId, replay);
+        // Safe to retry: a second attempt after a first that registered is answered as a replay.
+        return await calls.Idempotent(() => holder.Report(fingerprint, report, actor));
     }
 }

@@ -100,6 +100,12 @@ public static class IncidentRegister
     /// <summary>The longest time range one query may cover.</summary>
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(92);
 
+    /// <summary>The earliest time a search may name (1970-01-01 UTC): far from the calendar's start, so no range arithmetic overflows.</summary>
+    public static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
+
+    /// <summary>The latest time a search may name (9999-01-01 UTC), as far from the calendar's end.</summary>
+    public static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public const int MaxLimit = 200;
 }
 

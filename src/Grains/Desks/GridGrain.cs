@@ -157,10 +157,7 @@ public sealed partial class GridGrain(
 
     public async Task<IncidentView> Reassign(string incidentId, string? workerId, ActorRef actor, string reason)
     {
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new ValidationFailedException("reason", "A reassignment needs a reason.");
-        }
+        var why = CaseText.Require("reason", reason);
 
         if ((_desk.Find(incidentId) ?? await _desk.Refresh(incidentId)) is not { IsOpen: true } held || held.Tracker != _desk.Self)
         {
@@ -175,7 +172,7 @@ public sealed partial class GridGrain(
             }
 
             var target = workerId is null ? PickOther(s) : Named(workerId);
-            return [Assign(s, IncidentAction.Reassign, target, actor, reason.Trim())];
+            return [Assign(s, IncidentAction.Reassign, target, actor, why)];
         });
         await _desk.Clock.Rearm();
         return await GrainFactory.GetGrain<IIncidentGrain>(incidentId).Get() ?? throw new NotFoundException("incident", incidentId);

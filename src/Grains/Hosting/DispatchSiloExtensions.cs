@@ -21,7 +21,8 @@ public static class DispatchSiloExtensions
 
     /// <summary>
     /// Adds the grains' services and the stream provider. Storage, reminders and clustering are the
-    /// host's choice (see <see cref="AddDispatchDefaultProviders"/>).
+    /// host's choice (see <see cref="AddDispatchDefaultProviders"/>), registered before this: their
+    /// database errors are translated (<see cref="StorageFailures"/>).
     /// </summary>
     public static ISiloBuilder AddDispatch(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -45,6 +46,8 @@ public static class DispatchSiloExtensions
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = StreamPollPeriod));
         });
 
+        // Last, so it wraps every grain storage registered before (the host's and the tests').
+        silo.TranslateStorageFailures();
         return silo;
     }
 

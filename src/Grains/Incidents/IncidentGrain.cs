@@ -28,8 +28,6 @@ public sealed partial class IncidentGrain(
     ICaseDeliveryPublisher publisher,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
-    private const int MaxTextLength = 4000;
-
     /// <summary>The case's events; null until read from the journal.</summary>
     private List<CaseEvent>? _events;
     private CaseState? _state;
@@ -43,7 +41,7 @@ public sealed partial class IncidentGrain(
     {
         var category = catalog.TryGet(command.Category, out var c) ? c
             : throw new ValidationFailedException("category", $"'{command.Category}' is not a category of the catalog.");
-        RequireText("description", command.Description);
+        CaseText.Require("description", command.Description);
 
         // A new case number is the usual case: record it at once, and the journal refuses if it is taken.
         if (_events is null && await TryRecord(Registration(command, category)) is { } recorded)
@@ -104,44 +102,60 @@ public sealed partial class IncidentGrain(
             return new CaseChange(IncidentAction.Accept, actor);
         });
 
-    public Task<IncidentView> Reject(ActorRef actor, string reason) =>
-        Act(s =>
+    public Task<IncidentView> Reject(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s =>
         {
             RequireAssignee(s, actor);
-            return new CaseChange(IncidentAction.Reject, actor, RequireText("reason", reason), NoticeFor: s.Tracker);
+            return new CaseChange(IncidentAction.Reject, actor, text, NoticeFor: s.Tracker);
         });
+    }
 
-    public Task<IncidentView> AddNote(ActorRef actor, string note) =>
-        Act(s =>
+    public Task<IncidentView> AddNote(ActorRef actor, string note)
+    {
+        var text = CaseText.Require("note", note);
+        return Act(s =>
         {
             RequireAssignee(s, actor);
-            return new CaseChange(IncidentAction.Note, actor, RequireText("note", note));
+            return new CaseChange(IncidentAction.Note, actor, text);
         });
+    }
 
-    public Task<IncidentView> Resolve(ActorRef actor, string result) =>
-        Act(s =>
+    public Task<IncidentView> Resolve(ActorRef actor, string result)
+    {
+        var text = CaseText.Require("result", result);
+        return Act(s =>
         {
             RequireAssignee(s, actor);
-            return new CaseChange(IncidentAction.Resolve, actor, RequireText("result", result));
+            return new CaseChange(IncidentAction.Resolve, actor, text);
         });
+    }
 
-    public Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason) =>
-        Act(s =>
+    public Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason)
+    {
+        // A failed check must say why; a passed one may.
+        var text = passed ? CaseText.Optional("reason", reason) : CaseText.Require("reason", reason);
+        return Act(s =>
         {
             if (passed)
             {
-                return new CaseChange(IncidentAction.Verify, actor, reason);
+                return new CaseChange(IncidentAction.Verify, actor, text);
             }
 
             var category = catalog.Get(s.Category);
             var now = time.Now;
-            return new CaseChange(IncidentAction.FailVerification, actor, RequireText("reason", reason), new ReworkData(
+            return new CaseChange(IncidentAction.FailVerification, actor, text, new ReworkData(
                 IncidentDeadlines.ResolveDue(category, now),
                 s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
         });
+    }
 
-    public Task<IncidentView> Close(ActorRef actor, string? reason) =>
-        Act(_ => new CaseChange(IncidentAction.Close, actor, reason));
+    public Task<IncidentView> Close(ActorRef actor, string? reason)
+    {
+        var text = CaseText.Optional("reason", reason);
+        return Act(_ => new CaseChange(IncidentAction.Close, actor, text));
+    }
 
     public Task<IncidentView> Rate(ActorRef actor, int score, string? comment)
     {
@@ -150,15 +164,21 @@ public sealed partial class IncidentGrain(
             throw new ValidationFailedException("score", "A rating is 1 (very dissatisfied) to 5 (very satisfied).");
         }
 
-        var reason = string.IsNullOrWhiteSpace(comment) ? $"{score}/5" : $"{score}/5: {comment.Trim()}";
+        var reason = CaseText.Optional("comment", comment) is { } text ? $"{score}/5: {text}" : $"{score}/5";
         return Act(_ => new CaseChange(IncidentAction.Rate, actor, reason, new RateData(score)));
     }
 
-    public Task<IncidentView> Cancel(ActorRef actor, string reason) =>
-        Act(_ => new CaseChange(IncidentAction.Cancel, actor, RequireText("reason", reason)));
+    public Task<IncidentView> Cancel(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(_ => new CaseChange(IncidentAction.Cancel, actor, text));
+    }
 
-    public Task<IncidentView> Supervise(ActorRef actor, string note) =>
-        Act(_ => new CaseChange(IncidentAction.Supervise, actor, RequireText("note", note)));
+    public Task<IncidentView> Supervise(ActorRef actor, string note)
+    {
+        var text = CaseText.Require("note", note);
+        return Act(_ => new CaseChange(IncidentAction.Supervise, actor, text));
+    }
 
     /// <summary>The report and its registration: two events in one append.</summary>
     private CaseChange[] Registration(RegisterIncident command, CategoryDefinition category)
@@ -315,21 +335,6 @@ public sealed partial class IncidentGrain(
         {
             throw new NotPermittedException($"Incident '{Id}' is not assigned to worker '{actor.Id}'.");
         }
-    }
-
-    private static string RequireText(string field, string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw new ValidationFailedException(field, $"'{field}' must not be empty.");
-        }
-
-        if (text.Length > MaxTextLength)
-        {
-            throw new ValidationFailedException(field, $"'{field}' is longer than {MaxTextLength} characters.");
-        }
-
-        return text.Trim();
     }
 
     [LoggerMessage(1002, LogLevel.Warning, "Publishing case {IncidentId} to {Desk} failed; the re-drive will publish it again")]

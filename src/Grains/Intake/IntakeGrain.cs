@@ -15,26 +15,21 @@ namespace Dispatch.Intake;
 [StatelessWorker, Reentrant, GrainType("intake")]
 public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOptions<DispatchOptions> options, BuildingCache buildings) : Grain, IIntakeGrain
 {
-    private const int MaxDescription = 4000;
-    private const int MaxName = 200;
     private const int MaxEmail = 254;
     private const int MaxMediaUrl = 2000;
 
-    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
     public async Task<IncidentView> Report(NewReport report, ActorRef actor)
     {
-        Validate(report);
-        var placement = await Locate(report.Location);
+        var registration = await Prepare(report, actor);
         var id = report.IncidentId ?? IncidentIds.New(time.Now);
-        return await GrainFactory.GetGrain<IIncidentGrain>(id).Register(new RegisterIncident(
-            report.Category,
-            report.Description,
-            report.Reporter with { Name = report.Reporter.Name.Trim(), Phone = report.Reporter.Phone?.Trim(), Email = NullIfBlank(report.Reporter.Email) },
-            report.Channel,
-            placement,
-            actor.ToString(),
-            NullIfBlank(report.MediaUrl)));
+        return await GrainFactory.GetGrain<IIncidentGrain>(id).Register(registration);
+    }
+
+    public async Task<RegisterIncident> Prepare(NewReport report, ActorRef actor)
+    {
+        var (description, name, phone, email, mediaUrl) = Validate(report);
+        var placement = await Locate(report.Location);
+        return new RegisterIncident(report.Category, description, new Reporter(name, phone, email), report.Channel, placement, actor.ToString(), mediaUrl);
     }
 
     public async Task<Placement> Locate(ReportedLocation location)
@@ -62,41 +57,29 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
         return new Placement(found.Path, found.Building.Id, PlacementMethod.Address, found.Building.Longitude, found.Building.Latitude);
     }
 
-    private void Validate(NewReport report)
+    /// <summary>Checks the report's fields; answers its texts trimmed.</summary>
+    private (string Description, string Name, string? Phone, string? Email, string? MediaUrl) Validate(NewReport report)
     {
         if (!catalog.TryGet(report.Category, out _))
         {
             throw new ValidationFailedException("category", $"'{report.Category}' is not a category of the catalog.");
         }
 
-        if (string.IsNullOrWhiteSpace(report.Description))
-        {
-            throw new ValidationFailedException("description", "Describe the problem.");
-        }
-
-        if (report.Description.Length > MaxDescription)
-        {
-            throw new ValidationFailedException("description", $"The description is longer than {MaxDescription} characters.");
-        }
-
-        if (report.Reporter is null || string.IsNullOrWhiteSpace(report.Reporter.Name))
+        var description = CaseText.Require("description", report.Description);
+        if (report.Reporter is null || CaseText.Optional("reporter.name", report.Reporter.Name, CaseText.MaxNameLength) is not { } name)
         {
             throw new ValidationFailedException("reporter.name", "Name the reporter (\"anonymous\" is a name).");
         }
 
-        if (report.Reporter.Name.Length > MaxName || report.Reporter.Phone?.Length > 40)
-        {
-            throw new ValidationFailedException("reporter", "The reporter's name or phone is too long.");
-        }
-
-        if (report.Reporter.Email is { } email && !string.IsNullOrWhiteSpace(email)
-            && (email.Trim().Length > MaxEmail || !email.Contains('@', StringComparison.Ordinal) || email.Trim().Any(char.IsWhiteSpace)))
+        var phone = CaseText.Optional("reporter.phone", report.Reporter.Phone, CaseText.MaxPhoneLength);
+        var email = CaseText.Optional("reporter.email", report.Reporter.Email, MaxEmail);
+        if (email is not null && (!email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsWhiteSpace)))
         {
             throw new ValidationFailedException("reporter.email", $"'{email}' is not an email address.");
         }
 
-        if (report.MediaUrl is { } media && !string.IsNullOrWhiteSpace(media)
-            && (media.Trim().Length > MaxMediaUrl || !Uri.TryCreate(media.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        var mediaUrl = CaseText.Optional("mediaUrl", report.MediaUrl, MaxMediaUrl);
+        if (mediaUrl is not null && (!Uri.TryCreate(mediaUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             throw new ValidationFailedException("mediaUrl", $"The media URL is an absolute http or https URL of at most {MaxMediaUrl} characters.");
         }
@@ -110,6 +93,8 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
         {
             throw new ValidationFailedException("incidentId", $"'{report.IncidentId}' is not a case number such as 20261123-7F3K9QXA2B4C.");
         }
+
+        return (description, name, phone, email, mediaUrl);
     }
 
     private static void ValidateLocation(ReportedLocation? location)
@@ -121,6 +106,8 @@ public sealed class IntakeGrain(CategoryCatalog catalog, DispatchTime time, IOpt
             throw new ValidationFailedException("location", "Give a building id, coordinates (longitude and latitude), or an address.");
         }
 
+        CaseText.Optional("location.buildingId", location.BuildingId, CaseText.MaxIdLength);
+        CaseText.Optional("location.address", location.Address, CaseText.MaxAddressLength);
         if ((location.Longitude is null) != (location.Latitude is null))
         {
             throw new ValidationFailedException("location", "Coordinates need both longitude and latitude.");

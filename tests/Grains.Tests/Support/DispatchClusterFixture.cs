@@ -34,6 +34,9 @@ public class DispatchClusterFixture : IAsyncLifetime
 
     public ConcurrentDictionary<string, (BinaryData Data, string ETag)> Storage { get; } = new();
 
+    /// <summary>Grains whose state the storage cannot reach: it throws <see cref="SimulatedDbException"/>.</summary>
+    public ConcurrentDictionary<GrainId, bool> UnreachableState { get; } = new();
+
     /// <summary>The case journal every silo writes to, standing in for the database.</summary>
     public MemoryJournalStore Journal { get; } = new();
 
@@ -74,7 +77,7 @@ public class DispatchClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IJournalStore>(Faults);
             silo.Services.AddSingleton<ICaseRegister>(Register);
             silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
-                (sp, _) => new SharedGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), Storage));
+                (sp, _) => new SharedGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), Storage, UnreachableState));
             silo.UseInMemoryReminderService();
             silo.AddDispatch(configuration);
         });

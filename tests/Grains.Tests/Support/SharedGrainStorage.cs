@@ -5,12 +5,17 @@ namespace Dispatch.Tests.Support;
 
 /// <summary>
 /// Grain storage that outlives any one silo of an in-process cluster, standing in for a database:
-/// Orleans' memory storage keeps state in grains, which die with their silo.
+/// Orleans' memory storage keeps state in grains, which die with their silo. The grains in
+/// <paramref name="unreachable"/> find the database down, as Npgsql reports it.
 /// </summary>
-public sealed class SharedGrainStorage(IGrainStorageSerializer serializer, ConcurrentDictionary<string, (BinaryData Data, string ETag)> rows) : IGrainStorage
+public sealed class SharedGrainStorage(
+    IGrainStorageSerializer serializer,
+    ConcurrentDictionary<string, (BinaryData Data, string ETag)> rows,
+    ConcurrentDictionary<GrainId, bool>? unreachable = null) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        FailIfUnreachable(grainId);
         if (rows.TryGetValue(Key(stateName, grainId), out var row))
         {
             grainState.State = serializer.Deserialize<T>(row.Data);
@@ -29,6 +34,7 @@ public sealed class SharedGrainStorage(IGrainStorageSerializer serializer, Concu
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        FailIfUnreachable(grainId);
         var key = Key(stateName, grainId);
         var data = serializer.Serialize(grainState.State);
         var etag = Guid.NewGuid().ToString("N");
@@ -54,6 +60,14 @@ public sealed class SharedGrainStorage(IGrainStorageSerializer serializer, Concu
         grainState.ETag = null;
         grainState.RecordExists = false;
         return Task.CompletedTask;
+    }
+
+    private void FailIfUnreachable(GrainId grainId)
+    {
+        if (unreachable?.ContainsKey(grainId) == true)
+        {
+            throw new SimulatedDbException();
+        }
     }
 
     private static string Key(string stateName, GrainId grainId) => $"{stateName}/{grainId}";

@@ -90,14 +90,13 @@ public sealed class GeoReport(
         // Everything the answer needs is read before the report is registered: a refusal after it would leave a case behind.
         var format = FormatOf(http);
         var language = Speak(http);
-        var (view, replay) = await submission.Submit(http, request, incidentId => new NewReport(
+        var (view, replay) = await submission.Submit(http, request, new NewReport(
             category.Code,
             request.Description ?? "",
             new Reporter(name.Length > 0 ? name : "anonymous", request.Phone, request.Email),
             Channel.Open311,
             location,
-            incidentId,
-            request.MediaUrl));
+            MediaUrl: request.MediaUrl));
 
         http.Response.Headers.Location = $"{Open311Api.Prefix}/requests/{view.Id}.{format.ToString().ToLowerInvariant()}";
         var notice = Open311Texts.ServiceNotice(catalog, category, language);

@@ -14,6 +14,12 @@ public sealed class IncidentSearchGrain(ICaseRegister register, DispatchTime tim
 {
     public async Task<IncidentPage> Search(IncidentQuery query)
     {
+        if (query.From < IncidentRegister.Earliest || query.To > IncidentRegister.Latest)
+        {
+            throw new ValidationFailedException(query.From < IncidentRegister.Earliest ? "from" : "to",
+                $"A search covers times from {IncidentRegister.Earliest:yyyy-MM-dd} to {IncidentRegister.Latest:yyyy-MM-dd} (UTC).");
+        }
+
         if (query.To <= query.From)
         {
             throw new ValidationFailedException("to", "'to' must be later than 'from'.");
