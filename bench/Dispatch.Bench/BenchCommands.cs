@@ -2,6 +2,7 @@ using Dispatch.Bench.Baseline;
 using Dispatch.Bench.Load;
 using Dispatch.Bench.Postgres;
 using Dispatch.Bench.Scale;
+using Dispatch.Bench.Territory;
 
 namespace Dispatch.Bench;
 
@@ -17,6 +18,7 @@ public static class BenchCommands
         ["compare"] = ("everything side by side in one run, as ratios", CompareCommand.RunAsync),
         ["scale"] = ("load a province-sized city into one silo: load time and memory per grain type", ScaleCommand.RunAsync),
         ["escalation"] = ("many open cases with deadlines minutes apart: escalation lateness and its CPU", EscalationCommand.RunAsync),
+        ["territory-import"] = ("a province-sized GeoJSON territory read, checked and imported into one silo, step by step", TerritoryImportCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

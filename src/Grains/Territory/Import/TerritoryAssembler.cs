@@ -61,11 +61,20 @@ public sealed class TerritoryAssembler
     /// The draft, or null when there were problems (added to <paramref name="problems"/>). Overlaps and
     /// gaps smaller than <paramref name="toleranceSquareMetres"/> are let through (digitising slivers).
     /// </summary>
-    public static TerritoryDraft? Assemble(string cityId, string cityName, IEnumerable<LayerFeature> features, List<ImportProblem> problems, double toleranceSquareMetres = 1.0)
+    public static TerritoryDraft? Assemble(string cityId, string cityName, IEnumerable<LayerFeature> features, List<ImportProblem> problems,
+        double toleranceSquareMetres = 1.0, Action<string>? progress = null)
     {
         var assembler = new TerritoryAssembler(cityId, toleranceSquareMetres, problems);
         var before = problems.Count;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Step(string what)
+        {
+            progress?.Invoke($"{what} in {clock.Elapsed.TotalSeconds:F1} s");
+            clock.Restart();
+        }
+
         assembler.Add(features);
+        Step("boundaries checked and indexed");
         if (assembler._byCode.Count == 0 && problems.Count == before)
         {
             problems.Add(new ImportProblem("import", "no boundaries: give at least one GeoJSON file with features"));
@@ -77,13 +86,17 @@ public sealed class TerritoryAssembler
         }
 
         assembler.PlaceAll();
+        Step("parents found");
         assembler.CheckContainment();
+        Step("containment checked");
         foreach (var level in new[] { OrgLevel.District, OrgLevel.Street, OrgLevel.Community, OrgLevel.Grid })
         {
             assembler.CheckOverlaps(level);
         }
 
+        Step("overlaps checked");
         assembler.CheckGaps();
+        Step("gaps checked");
         return problems.Count > before ? null : assembler.Draft(cityName);
     }
 
@@ -320,6 +333,16 @@ public sealed class TerritoryAssembler
             var grids = family.Select(g => g.Geometry).ToList();
             if (_byCode.TryGetValue(family.Key, out var community))
             {
+                // The grids lie inside their community and do not overlap (both checked before), so
+                // what they leave uncovered is the difference of the areas: the union, which costs
+                // far more, is needed only to say where a gap is.
+                var latitude = community.Geometry.EnvelopeInternal.Centre.Y;
+                var left = Boundaries.SquareMetres(community.Geometry.Area - grids.Sum(g => g.Area), latitude);
+                if (left <= _toleranceSquareMetres)
+                {
+                    continue;
+                }
+
                 var uncovered = community.Geometry.Difference(UnaryUnionOp.Union(grids));
                 foreach (var gap in Parts(uncovered))
                 {

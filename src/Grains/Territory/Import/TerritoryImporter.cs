@@ -103,8 +103,10 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         if (features.Count > 0)
         {
             var started = clock.Elapsed;
-            draft = TerritoryAssembler.Assemble(cityId, request.CityName ?? await CurrentCityName(cityId), features, problems, request.ToleranceSquareMetres);
-            if (draft is not null)
+            draft = TerritoryAssembler.Assemble(cityId, request.CityName ?? await CurrentCityName(cityId), features, problems, request.ToleranceSquareMetres, progress);
+            // The index is built only to place buildings given by a point alone: the territory grain
+            // builds its own at the commit, and the assembler has checked the tree already.
+            if (draft is not null && buildingRows.Any(b => b.GridId is null))
             {
                 try
                 {
@@ -114,22 +116,25 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
                 {
                     problems.Add(new ImportProblem("territory", ex.Message));
                 }
+            }
 
+            if (draft is not null)
+            {
                 progress($"checked {draft.Grids.Count:N0} grids and {draft.Areas.Count - 1:N0} areas in {(clock.Elapsed - started).TotalSeconds:F1} s"
                     + (draft.Repairs.Count > 0 ? $"; {draft.Repairs.Count} boundar{(draft.Repairs.Count == 1 ? "y" : "ies")} repaired" : ""));
             }
         }
 
-        var paths = map is not null && draft is not null
+        var paths = draft is not null
             ? TerritoryLoader.PathsOf(draft.Areas.ToDictionary(a => a.Id, StringComparer.Ordinal), draft.Grids)
             : new Dictionary<string, TerritoryPath>(StringComparer.Ordinal);
         // Boundary files that failed their checks leave no map to place buildings and workers on:
         // their problems are reported, and theirs wait for a good map.
-        var placeable = !hasBoundaries || map is not null;
-        var buildings = placeable ? await PlaceBuildings(cityId, buildingRows, map, paths, problems) : [];
+        var placeable = !hasBoundaries || draft is not null;
+        var buildings = placeable ? await PlaceBuildings(cityId, buildingRows, draft, map, paths, problems) : [];
         foreach (var (where, worker) in placeable ? workerRows : [])
         {
-            if (!await HasGrid(cityId, worker.GridId, map, paths))
+            if (!await HasGrid(cityId, worker.GridId, draft, paths))
             {
                 problems.Add(new ImportProblem(where, $"worker '{worker.Id}' names grid '{worker.GridId}', which is not in the territory"));
             }
@@ -193,15 +198,17 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
     }
 
     /// <summary>Each building's grid: the one its line names (which must exist), else the one its point lies in.</summary>
-    private async Task<List<BuildingInfo>> PlaceBuildings(string cityId, List<BuildingRow> rows, TerritoryMap? map, Dictionary<string, TerritoryPath> paths, List<ImportProblem> problems)
+    private async Task<List<BuildingInfo>> PlaceBuildings(string cityId, List<BuildingRow> rows, TerritoryDraft? draft, TerritoryMap? map,
+        Dictionary<string, TerritoryPath> paths, List<ImportProblem> problems)
     {
         var buildings = new List<BuildingInfo>(rows.Count);
+        var gridsById = draft?.Grids.ToDictionary(g => g.Id, StringComparer.Ordinal);
         foreach (var row in rows)
         {
             string? gridId;
             if (row.GridId is { } named)
             {
-                gridId = await HasGrid(cityId, named, map, paths) ? named : null;
+                gridId = await HasGrid(cityId, named, draft, paths) ? named : null;
                 if (gridId is null)
                 {
                     problems.Add(new ImportProblem(row.Where, $"building '{row.Id}' names grid '{named}', which is not in the territory"));
@@ -223,21 +230,21 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
             }
 
             // Without a point of its own a building stands for its grid: at the grid's interior point.
-            var (longitude, latitude) = row.Longitude is { } x && row.Latitude is { } y ? (x, y) : await PointOf(cityId, gridId, map);
+            var (longitude, latitude) = row.Longitude is { } x && row.Latitude is { } y ? (x, y) : await PointOf(cityId, gridId, gridsById);
             buildings.Add(new BuildingInfo(row.Id, row.Name, row.Address, longitude, latitude, row.Households, gridId, row.LeaderName));
         }
 
         return buildings;
     }
 
-    private async Task<bool> HasGrid(string cityId, string gridId, TerritoryMap? map, Dictionary<string, TerritoryPath> paths)
+    private async Task<bool> HasGrid(string cityId, string gridId, TerritoryDraft? draft, Dictionary<string, TerritoryPath> paths)
     {
         if (paths.ContainsKey(gridId))
         {
             return true;
         }
 
-        if (map is not null)
+        if (draft is not null)
         {
             return false;
         }
@@ -251,9 +258,9 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         return false;
     }
 
-    private async Task<(double, double)> PointOf(string cityId, string gridId, TerritoryMap? map)
+    private async Task<(double, double)> PointOf(string cityId, string gridId, Dictionary<string, GridInfo>? gridsById)
     {
-        var grid = map?.GetGrid(gridId) ?? await grains.GetGrain<ITerritoryGrain>(cityId).GetGrid(gridId);
+        var grid = gridsById?.GetValueOrDefault(gridId) ?? await grains.GetGrain<ITerritoryGrain>(cityId).GetGrid(gridId);
         var point = new NetTopologySuite.IO.WKTReader().Read(grid!.BoundaryWkt).InteriorPoint;
         return (Math.Round(point.X, 7), Math.Round(point.Y, 7));
     }
