@@ -26,7 +26,9 @@ public sealed class GridState
     [Id(1)] public Dictionary<string, RosterMember> Roster { get; set; } = [];
 
     /// <summary>The territory version that no longer has this grid, or null while it exists.</summary>
-    [Id(2)] public int? RetiredAt { get; set; }
+    /// <remarks>Id 20, not 2: ids 2 and up were the desk's book before the case journal, and grids
+    /// stored then still carry them (read and ignored).</remarks>
+    [Id(20)] public int? RetiredAt { get; set; }
 }
 
 /// <summary>
