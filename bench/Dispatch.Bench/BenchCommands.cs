@@ -2,6 +2,7 @@ using Dispatch.Bench.Baseline;
 using Dispatch.Bench.Load;
 using Dispatch.Bench.Postgres;
 using Dispatch.Bench.Scale;
+using Dispatch.Bench.Territory;
 
 namespace Dispatch.Bench;
 
@@ -18,6 +19,7 @@ public static class BenchCommands
         ["scale"] = ("load a province-sized city into one silo: load time and memory per grain type", ScaleCommand.RunAsync),
         ["demo"] = ("steady demo traffic on a running gateway until stopped, with running totals (the AppHost's demo-traffic resource)", DemoCommand.RunAsync),
         ["escalation"] = ("many open cases with deadlines minutes apart: escalation lateness and its CPU", EscalationCommand.RunAsync),
+        ["territory-import"] = ("a province-sized GeoJSON territory read, checked and imported into one silo, step by step", TerritoryImportCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -28,6 +28,9 @@ public sealed class FrontDoorOptions
     /// <summary>Largest request body accepted. Default: 64 KiB (a report is a few hundred bytes).</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Largest territory import (<c>PUT /api/v1/territory</c>, admin keys). Default: 256 MiB (a city's boundary and building files).</summary>
+    public long MaxTerritoryBodyBytes { get; set; } = 256L * 1024 * 1024;
+
     public RateLimitOptions RateLimit { get; set; } = new();
 }
 
@@ -66,7 +69,7 @@ public static class FrontDoor
         Policies.Register(services);
 
         services.AddOptions<FrontDoorOptions>().Bind(configuration.GetSection("Gateway"))
-            .Validate(o => o.MaxRequestBodyBytes > 0 && o.RateLimit.PermitsPerSecond > 0 && o.RateLimit.Burst > 0,
+            .Validate(o => o.MaxRequestBodyBytes > 0 && o.MaxTerritoryBodyBytes > 0 && o.RateLimit.PermitsPerSecond > 0 && o.RateLimit.Burst > 0,
                 "Gateway:MaxRequestBodyBytes, Gateway:RateLimit:PermitsPerSecond and Gateway:RateLimit:Burst must be positive.")
             .ValidateOnStart();
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<FrontDoorOptions>>((kestrel, limits) =>
@@ -185,6 +188,7 @@ public static class FrontDoor
         api.MapDesksApi();
         api.MapWorkersApi();
         api.MapReferenceApi();
+        api.MapTerritoryApi();
         api.MapFeedApi();
         api.MapOpen311Api();
 
@@ -204,7 +208,8 @@ public static class FrontDoor
     /// </summary>
     private static Task RefuseOversizedBodies(HttpContext context, Func<Task> next)
     {
-        var max = context.RequestServices.GetRequiredService<IOptions<FrontDoorOptions>>().Value.MaxRequestBodyBytes;
+        var limits = context.RequestServices.GetRequiredService<IOptions<FrontDoorOptions>>().Value;
+        var max = TerritoryApi.IsImport(context.Request) ? limits.MaxTerritoryBodyBytes : limits.MaxRequestBodyBytes;
         if (context.Request.ContentLength > max)
         {
             throw new BadHttpRequestException($"The request body is {context.Request.ContentLength} bytes; at most {max} are accepted.", StatusCodes.Status413PayloadTooLarge);

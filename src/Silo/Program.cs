@@ -6,13 +6,13 @@ using Microsoft.Extensions.Hosting;
 var command = DispatchMaintenance.IsCommand(args);
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
-    Args = command ? [.. args.SkipWhile(a => !a.StartsWith('-'))] : args,
+    Args = command ? DispatchMaintenance.ConfigurationArgs(args) : args,
     ContentRootPath = AppContext.BaseDirectory,
 });
 
 if (command)
 {
-    // `Dispatch.Silo migrate`, `register rebuild`, `journal verify`: work on the database and exit.
+    // `Dispatch.Silo migrate`, `register rebuild`, `journal verify`, `territory import`: work on the storage and exit.
     return await DispatchMaintenance.RunAsync(args, builder.Configuration, Console.Out);
 }
 

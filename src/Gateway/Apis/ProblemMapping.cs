@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
+using Dispatch.Territory.Import;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,6 +22,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
     {
         var (status, title, field) = exception switch
         {
+            TerritoryImportException => (StatusCodes.Status422UnprocessableEntity, "The territory import was refused; nothing was changed.", null),
             ValidationFailedException v => (StatusCodes.Status422UnprocessableEntity, "The request is not valid.", v.Field),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found.", null),
             IllegalTransitionException => (StatusCodes.Status409Conflict, "Not allowed in the case's current state.", null),
@@ -52,6 +54,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
                 // The database's own message may name hosts and ports: callers get a fixed text.
                 : ClusterCalls.StorageFailure(exception) is not null ? StorageUnavailableDetail : exception.Message,
         };
+        if (exception is TerritoryImportException refused)
+        {
+            details.Extensions["problems"] = refused.Problems.Select(p => new { where = p.Where, what = p.What }).ToArray();
+        }
+
         if (field is not null)
         {
             details.Extensions["field"] = field;

@@ -45,7 +45,10 @@ public sealed record RosterEntry(
     [property: Id(1)] bool OnDuty,
     [property: Id(2)] int OpenLoad);
 
-/// <summary>The grid leader's desk: roster, open cases with their deadlines, notices, statistics.</summary>
+/// <summary>
+/// The grid leader's desk: roster, open cases with their deadlines, notices, statistics.
+/// <see cref="RetiredAt"/> is the territory version that no longer has the grid (its cases moved away; its notices say where).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.GridDesk")]
 public sealed record GridDesk(
     [property: Id(0)] string GridId,
@@ -54,7 +57,8 @@ public sealed record GridDesk(
     [property: Id(3)] IReadOnlyList<RosterEntry> Roster,
     [property: Id(4)] IReadOnlyList<CaseEntry> OpenCases,
     [property: Id(5)] IReadOnlyList<DeskNotice> Notices,
-    [property: Id(6)] CaseStatistics Statistics);
+    [property: Id(6)] CaseStatistics Statistics,
+    [property: Id(7)] int? RetiredAt = null);
 
 /// <summary>What a grid needs to know to run its desk.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.GridSetup")]

@@ -30,6 +30,14 @@ public interface IGridGrain : IGrainWithStringKey
 
     [Alias("GetAssignments")] Task<IReadOnlyList<CaseEntry>> GetAssignments(string workerId);
 
+    /// <summary>
+    /// The grid is not in territory version <paramref name="territoryVersion"/>: its desk closes, and
+    /// each of its open cases moves to the desk that now holds the case's location (an event on the
+    /// case, listed on both desks). Cases that reach it later are moved on the same way. Answers how
+    /// many cases it moved; calling it again moves only what is left.
+    /// </summary>
+    [Alias("Retire")] Task<int> Retire(int territoryVersion);
+
     /// <summary>Fires every deadline that is due. Called by the desk's own timer and reminder.</summary>
     [Alias("Wake")] Task Wake();
 }

@@ -113,6 +113,18 @@ public sealed record TopReachedData(
     [property: Id(0)] DateTimeOffset EscalationDue) : CaseEventData;
 
 /// <summary>
+/// The case moves from desk <see cref="From"/> to desk <see cref="To"/> because territory version
+/// <see cref="TerritoryVersion"/> no longer has the grid that tracked it; <see cref="Path"/> is where
+/// its location now lies.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.MoveData")]
+public sealed record MoveData(
+    [property: Id(0)] DeskRef From,
+    [property: Id(1)] DeskRef To,
+    [property: Id(2)] TerritoryPath Path,
+    [property: Id(3)] int TerritoryVersion) : CaseEventData;
+
+/// <summary>
 /// A case recorded before the journal existed, imported whole: its state and timeline as the old
 /// grain state held them. Events after it continue the history.
 /// </summary>

@@ -43,6 +43,12 @@ public enum IncidentAction
     Notify = 20,
     /// <summary>A case recorded before the case journal, imported with its old timeline.</summary>
     Import = 21,
+    /// <summary>
+    /// A new territory version removed the grid that tracked the case: it moves to the desk that now
+    /// holds its location. Not yet accepted, it goes back to that desk's queue; accepted or later, it
+    /// keeps its worker and status and the new desk follows its deadlines.
+    /// </summary>
+    Move = 22,
 }
 
 public static class IncidentStatusExtensions

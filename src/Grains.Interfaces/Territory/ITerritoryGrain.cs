@@ -26,6 +26,16 @@ public interface ITerritoryGrain : IGrainWithStringKey
     /// <summary>Persists the imported map and rebuilds the spatial index.</summary>
     [Alias("Commit")] Task<TerritorySummary> Commit();
 
+    /// <summary>Starts a new version of the map: forgets whatever was staged and not committed.</summary>
+    [Alias("BeginVersion")] Task BeginVersion();
+
+    /// <summary>
+    /// Makes the staged areas and grids the whole map — the next version — in one step, after
+    /// checking it whole (a bad version changes nothing). Until then every reader uses the previous
+    /// version. Answers the summary and the grids of the previous version that this one does not have.
+    /// </summary>
+    [Alias("CommitVersion")] Task<TerritoryVersionCommitted> CommitVersion();
+
     /// <summary>Where a point lies. Never null: a point outside every area goes to the city desk.</summary>
     [Alias("Locate")] Task<TerritoryPath> Locate(double longitude, double latitude);
 

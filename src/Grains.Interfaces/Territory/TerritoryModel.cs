@@ -1,5 +1,11 @@
 namespace Dispatch.Territory;
 
+/// <summary>A new version of the map is current: its summary, and the grids it no longer has.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.TerritoryVersionCommitted")]
+public sealed record TerritoryVersionCommitted(
+    [property: Id(0)] TerritorySummary Summary,
+    [property: Id(1)] IReadOnlyList<string> RemovedGrids);
+
 /// <summary>An area of the territory tree above the grid: city, district, street or community.</summary>
 /// <param name="BoundaryWkt">Optional boundary polygon as WKT (x = longitude, y = latitude).
 /// Used for reports whose point falls outside every grid.</param>

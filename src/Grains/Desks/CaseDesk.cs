@@ -62,7 +62,7 @@ public sealed partial class CaseDesk
     /// have to wake for them (the grain reads them from the journal when next asked).
     /// </summary>
     private static readonly HashSet<IncidentAction> TellsTheCase =
-        [IncidentAction.Dispatch, IncidentAction.Reassign, IncidentAction.Recall, IncidentAction.Acknowledge, IncidentAction.Merge];
+        [IncidentAction.Dispatch, IncidentAction.Reassign, IncidentAction.Recall, IncidentAction.Acknowledge, IncidentAction.Merge, IncidentAction.Move];
 
     public DeskRef Self { get; }
 
@@ -341,6 +341,7 @@ public sealed partial class CaseDesk
         IncidentAction.Escalate => $"escalated here by {e.Actor}: {e.Reason}",
         IncidentAction.Notify => $"from {e.Actor}: {e.Reason}",
         IncidentAction.Merge => $"merged: {e.Reason}",
+        IncidentAction.Move => $"moved: {e.Reason}",
         _ => e.Reason ?? e.Type.ToString(),
     };
 

@@ -24,6 +24,11 @@ public sealed class GridState
 {
     [Id(0)] public GridSetup? Setup { get; set; }
     [Id(1)] public Dictionary<string, RosterMember> Roster { get; set; } = [];
+
+    /// <summary>The territory version that no longer has this grid, or null while it exists.</summary>
+    /// <remarks>Id 20, not 2: ids 2 and up were the desk's book before the case journal, and grids
+    /// stored then still carry them (read and ignored).</remarks>
+    [Id(20)] public int? RetiredAt { get; set; }
 }
 
 /// <summary>
@@ -44,6 +49,7 @@ public sealed partial class GridGrain(
     CategoryCatalog catalog,
     DispatchTime time,
     IOptions<DispatchOptions> options,
+    ICaseDeliveryPublisher publisher,
     ILogger<GridGrain> logger) : Grain, IGridGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
 {
     private CaseDesk _desk = null!;
@@ -95,7 +101,76 @@ public sealed partial class GridGrain(
         }
 
         state.State.Setup = setup;
+        state.State.RetiredAt = null;
         await state.WriteStateAsync();
+    }
+
+    public async Task<int> Retire(int territoryVersion)
+    {
+        if (state.State.RetiredAt != territoryVersion)
+        {
+            state.State.RetiredAt = territoryVersion;
+            await state.WriteStateAsync();
+        }
+
+        var moved = 0;
+        foreach (var id in _desk.Open.Select(s => s.Id).ToArray())
+        {
+            moved += await MoveAway(id, territoryVersion) ? 1 : 0;
+        }
+
+        LogRetired(logger, GridId, territoryVersion, moved);
+        return moved;
+    }
+
+    /// <summary>
+    /// Moves a case of this retired grid to the desk that holds its location in the current map: a
+    /// notice here and the move (a notice there) in one append, then the case is delivered to its new
+    /// desk as a new case would be. Answers whether it moved.
+    /// </summary>
+    private async Task<bool> MoveAway(string caseId, int territoryVersion)
+    {
+        if (_desk.Find(caseId) is not { } held)
+        {
+            return false;
+        }
+
+        var placement = held.Placement;
+        var path = placement is { Longitude: { } lon, Latitude: { } lat }
+            ? await GrainFactory.GetGrain<ITerritoryGrain>(placement.Path.CityId).Locate(lon, lat)
+            : new TerritoryPath(placement.Path.CityId, null, null, null, null);
+        var to = path.LowestDesk;
+        if (to == _desk.Self)
+        {
+            return false;
+        }
+
+        var why = $"grid {GridId} is not in territory version {territoryVersion}";
+        var moved = await _desk.Record(caseId, s => !s.IsOpen || s.Tracker != _desk.Self
+            ? null
+            :
+            [
+                new CaseChange(IncidentAction.Notice, _desk.Actor, $"moving to {to}: {why}", NoticeFor: _desk.Self),
+                new CaseChange(IncidentAction.Move, _desk.Actor, $"from {_desk.Self} to {to}: {why}", new MoveData(_desk.Self, to, path, territoryVersion), to),
+            ]);
+        if (moved is null || moved.Tracker != to)
+        {
+            return false;
+        }
+
+        try
+        {
+            var events = CaseEventCodec.Decode(await recorder.Journal.ReadAsync(caseId));
+            await publisher.Publish(this.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(to), new CaseRouted(caseId, events));
+        }
+        catch (Exception ex)
+        {
+            // Moved in the journal all the same: the new desk finds it when it next loads, and an
+            // undelivered one is published again by the re-drive.
+            LogMovePublishFailed(logger, ex, caseId, to.Key);
+        }
+
+        return true;
     }
 
     public async Task<GridDesk?> GetDesk()
@@ -111,7 +186,7 @@ public sealed partial class GridGrain(
             .ToArray();
         var open = _desk.Open.OrderBy(s => s.ReportedAt).Select(s => s.ToEntry()).ToArray();
         return new GridDesk(GridId, setup.Grid.Name, setup.Path, roster, open,
-            await _desk.Notices(options.Value.NoticesKept), await register.StatisticsAsync(_desk.Self, time.Now));
+            await _desk.Notices(options.Value.NoticesKept), await register.StatisticsAsync(_desk.Self, time.Now), state.State.RetiredAt);
     }
 
     public async Task UpsertWorker(WorkerProfile profile)
@@ -195,6 +270,14 @@ public sealed partial class GridGrain(
     /// </summary>
     async Task IDeskPolicy.TakeIn(CaseState taken)
     {
+        if (state.State.RetiredAt is { } version)
+        {
+            // Delivered here after the grid left the map (a report located by a building whose
+            // record still names this grid, say): on to the desk that holds the place now.
+            await MoveAway(taken.Id, version);
+            return;
+        }
+
         if (FindDuplicateOf(taken) is { } primary)
         {
             await Task.WhenAll(
@@ -328,6 +411,12 @@ public sealed partial class GridGrain(
             }
         }
     }
+
+    [LoggerMessage(3002, LogLevel.Information, "Grid {GridId} retired by territory version {Version}: {Moved} open case(s) moved")]
+    private static partial void LogRetired(ILogger logger, string gridId, int version, int moved);
+
+    [LoggerMessage(3003, LogLevel.Warning, "Case {IncidentId} moved to {Desk}, but publishing it there failed; the desk finds it when it loads, the re-drive publishes it again")]
+    private static partial void LogMovePublishFailed(ILogger logger, Exception exception, string incidentId, string desk);
 
     [LoggerMessage(3001, LogLevel.Information, "Grid {GridId}: worker {WorkerId} on duty = {OnDuty}")]
     private static partial void LogDutyChanged(ILogger logger, string gridId, string workerId, bool onDuty);

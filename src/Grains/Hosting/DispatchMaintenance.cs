@@ -23,10 +23,17 @@ public static class DispatchMaintenance
         Dispatch.Silo migrate              apply the schema and move cases kept as grain state into the journal
         Dispatch.Silo register rebuild     recompute the register and statistics from the whole journal
         Dispatch.Silo journal verify       check every case's hash chain; exit code 1 when something was changed
+        Dispatch.Silo territory import FILE... [options]
+                                           a city's boundaries (GeoJSON), buildings and workers (CSV) as the next
+                                           version of the map; 'territory help' lists the options
         """;
 
     /// <summary>Whether <paramref name="args"/> name a command rather than options for a silo.</summary>
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "migrate" or "register" or "journal" or "help" or "--help";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "migrate" or "register" or "journal" or "territory" or "help" or "--help";
+
+    /// <summary>The arguments of a command that are configuration for its host (<c>--Section:Key=value</c>...).</summary>
+    public static string[] ConfigurationArgs(string[] args) =>
+        args is ["territory", ..] ? TerritoryCommand.ConfigurationArgs(args) : [.. args.SkipWhile(a => !a.StartsWith('-'))];
 
     /// <summary>Runs the command; answers the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, CancellationToken cancellationToken = default)
@@ -42,6 +49,11 @@ public static class DispatchMaintenance
                 return await RebuildRegister(configuration, output, cancellationToken);
             case ["journal", "verify", ..]:
                 return await Verify(configuration, output, cancellationToken);
+            case ["territory", "import", .. var rest]:
+                return await TerritoryCommand.RunAsync(rest, configuration, output, cancellationToken);
+            case ["territory", ..]:
+                output.WriteLine(TerritoryCommand.Usage);
+                return args is ["territory", "help" or "--help"] ? 0 : 2;
             default:
                 output.WriteLine(Usage);
                 return args is ["help" or "--help", ..] ? 0 : 2;

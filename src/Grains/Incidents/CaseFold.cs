@@ -80,6 +80,7 @@ public static class CaseFold
                 Duplicates = [.. s.Duplicates, r.DuplicateId],
             },
             IncidentAction.Notice when e.Data is TopReachedData t => s with { EscalationSpent = t.EscalationDue },
+            IncidentAction.Move when e.Data is MoveData m => Moved(s, m),
             _ => s,
         };
     }
@@ -121,6 +122,19 @@ public static class CaseFold
     /// <summary>The case as the API shows it; null for no events.</summary>
     public static IncidentView? View(IReadOnlyList<CaseEvent> events, string? integrityProblem = null) =>
         Replay(events)?.ToView(Timeline(events), integrityProblem);
+
+    /// <summary>
+    /// Tracked by the new desk at the new place. Back in the queue (nobody had accepted it), it is
+    /// undelivered again, so the new desk takes it in as it would a new case (and the re-drive
+    /// brings it there should the delivery be lost).
+    /// </summary>
+    private static CaseState Moved(CaseState s, MoveData m)
+    {
+        var moved = s with { Tracker = m.To, Placement = s.Placement with { Path = m.Path } };
+        return s.Status == IncidentStatus.Registered
+            ? moved with { Assignee = null, AcceptDue = null, Delivered = false }
+            : moved;
+    }
 
     private static CaseState Started(CaseEvent e, ReportData report) => new()
     {

@@ -46,6 +46,14 @@ public static class IncidentStateMachine
             (IncidentStatus.Dispatched, IncidentAction.Merge, IncidentStatus.Merged),
             (IncidentStatus.Accepted, IncidentAction.Note, IncidentStatus.Accepted),
             (IncidentStatus.Registered, IncidentAction.Acknowledge, IncidentStatus.Registered),
+
+            // A move to another grid's desk (a new territory version): a case nobody has accepted goes
+            // back to the new desk's queue; one being worked or checked keeps its status.
+            (IncidentStatus.Registered, IncidentAction.Move, IncidentStatus.Registered),
+            (IncidentStatus.Dispatched, IncidentAction.Move, IncidentStatus.Registered),
+            (IncidentStatus.Accepted, IncidentAction.Move, IncidentStatus.Accepted),
+            (IncidentStatus.Resolved, IncidentAction.Move, IncidentStatus.Resolved),
+            (IncidentStatus.Verified, IncidentAction.Move, IncidentStatus.Verified),
         };
 
         foreach (var status in Working)

@@ -89,6 +89,7 @@ public static class CaseEventCodec
         IncidentAction.Notify => typeof(NotifyData),
         IncidentAction.Notice => typeof(TopReachedData),
         IncidentAction.Import => typeof(ImportData),
+        IncidentAction.Move => typeof(MoveData),
         _ => null,
     };
 }

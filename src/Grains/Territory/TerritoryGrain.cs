@@ -54,8 +54,9 @@ public sealed class TerritoryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<TerritorySummary> Commit()
+    public Task<TerritorySummary> Commit()
     {
+        // Staged entries are added to (or replace) the map's own.
         var areas = new Dictionary<string, AreaInfo>(state.State.Areas);
         var grids = new Dictionary<string, GridInfo>(state.State.Grids);
         foreach (var (id, area) in _stagedAreas)
@@ -68,6 +69,31 @@ public sealed class TerritoryGrain(
             grids[id] = grid;
         }
 
+        return Install(areas, grids);
+    }
+
+    public Task BeginVersion()
+    {
+        _stagedAreas.Clear();
+        _stagedGrids.Clear();
+        return Task.CompletedTask;
+    }
+
+    public async Task<TerritoryVersionCommitted> CommitVersion()
+    {
+        var removed = state.State.Grids.Keys.Where(id => !_stagedGrids.ContainsKey(id)).Order(StringComparer.Ordinal).ToArray();
+        var summary = await Install(new Dictionary<string, AreaInfo>(_stagedAreas), new Dictionary<string, GridInfo>(_stagedGrids));
+        return new TerritoryVersionCommitted(summary, removed);
+    }
+
+    /// <summary>
+    /// Checks the whole map, persists it as the next version and only then swaps the index readers
+    /// use, so a call sees either the old map or the new one. The staged entries are gone either way.
+    /// </summary>
+    private async Task<TerritorySummary> Install(Dictionary<string, AreaInfo> areas, Dictionary<string, GridInfo> grids)
+    {
+        _stagedAreas.Clear();
+        _stagedGrids.Clear();
         TerritoryMap map;
         try
         {
@@ -75,15 +101,11 @@ public sealed class TerritoryGrain(
         }
         catch (InvalidDataException ex)
         {
-            _stagedAreas.Clear();
-            _stagedGrids.Clear();
             throw new ValidationFailedException("territory", ex.Message);
         }
 
         if (map.CityId != CityId)
         {
-            _stagedAreas.Clear();
-            _stagedGrids.Clear();
             throw new ValidationFailedException("territory", $"The imported city is '{map.CityId}', but this is the map of '{CityId}'.");
         }
 
@@ -101,8 +123,6 @@ public sealed class TerritoryGrain(
             throw;
         }
 
-        _stagedAreas.Clear();
-        _stagedGrids.Clear();
         _map = map;
         return Summary();
     }

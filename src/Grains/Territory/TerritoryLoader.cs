@@ -24,6 +24,9 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
     private const int Batch = 1000;
     private const int Parallelism = 64;
 
+    /// <summary>Grid desks set up between two progress lines.</summary>
+    private const int ProgressEvery = 10_000;
+
     /// <summary>Address entries gathered per address-book partition before one AddMany sends them.</summary>
     private const int AddressBatch = 5_000;
 
@@ -48,21 +51,69 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         }
 
         var summary = await territory.Commit();
+        var paths = PathsOf(areas, grids);
+        await ConfigureDesks(areas, grids, paths, catalog, cancellationToken: cancellationToken);
+        var buildings = await LoadBuildings(import.Buildings, paths, cancellationToken);
+        var workers = await LoadWorkers(import.Workers, cancellationToken);
+        return new TerritoryLoadReport(summary, buildings, workers, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
 
-        var paths = new Dictionary<string, TerritoryPath>(grids.Count);
+    /// <summary>
+    /// Makes <paramref name="areas"/> and <paramref name="grids"/> the whole map of the city, as its next
+    /// version, in one step (see <see cref="ITerritoryGrain.CommitVersion"/>).
+    /// </summary>
+    public async Task<TerritoryVersionCommitted> CommitVersionAsync(string cityId, IReadOnlyCollection<AreaInfo> areas, IReadOnlyCollection<GridInfo> grids)
+    {
+        var territory = grains.GetGrain<ITerritoryGrain>(cityId);
+        await territory.BeginVersion();
+        foreach (var chunk in areas.Chunk(Batch))
+        {
+            await territory.ImportAreas(chunk);
+        }
+
+        foreach (var chunk in grids.Chunk(Batch))
+        {
+            await territory.ImportGrids(chunk);
+        }
+
+        return await territory.CommitVersion();
+    }
+
+    /// <summary>Every grid's place in the tree.</summary>
+    public static Dictionary<string, TerritoryPath> PathsOf(IReadOnlyDictionary<string, AreaInfo> areas, IEnumerable<GridInfo> grids)
+    {
+        var paths = new Dictionary<string, TerritoryPath>(StringComparer.Ordinal);
         foreach (var grid in grids)
         {
             paths[grid.Id] = PathOf(grid, areas);
         }
 
-        await LoadDesks(areas, grids, catalog, cancellationToken);
-        await Parallel.ForEachAsync(grids, Options(cancellationToken), async (grid, _) =>
-            await grains.GetGrain<IGridGrain>(grid.Id).Configure(new GridSetup(grid, paths[grid.Id])));
-        LogStage(logger, "grids", grids.Count);
+        return paths;
+    }
 
+    /// <summary>Sets up the area, department and grid desks of a map.</summary>
+    public async Task ConfigureDesks(IReadOnlyDictionary<string, AreaInfo> areas, IReadOnlyCollection<GridInfo> grids, IReadOnlyDictionary<string, TerritoryPath> paths,
+        Catalog.CategoryCatalog catalog, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await LoadDesks(areas, grids, catalog, cancellationToken);
+        var done = 0;
+        foreach (var chunk in grids.Chunk(ProgressEvery))
+        {
+            await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (grid, _) =>
+                await grains.GetGrain<IGridGrain>(grid.Id).Configure(new GridSetup(grid, paths[grid.Id])));
+            done += chunk.Length;
+            progress?.Invoke($"grid desks set up: {done:N0} of {grids.Count:N0}");
+        }
+
+        LogStage(logger, "grids", grids.Count);
+    }
+
+    /// <summary>Loads buildings (and their addresses) whose grids are in <paramref name="paths"/>; answers how many.</summary>
+    public async Task<int> LoadBuildings(IEnumerable<BuildingInfo> source, IReadOnlyDictionary<string, TerritoryPath> paths, CancellationToken cancellationToken = default)
+    {
         var buildings = 0;
         var addresses = new Dictionary<int, List<KeyValuePair<string, string>>>();
-        foreach (var chunk in import.Buildings.Chunk(Batch))
+        foreach (var chunk in source.Chunk(Batch))
         {
             await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (building, _) =>
                 await grains.GetGrain<IBuildingGrain>(building.Id).Configure(building,
@@ -87,9 +138,14 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
 
         await FlushAddresses(addresses, 1);
         LogStage(logger, "buildings", buildings);
+        return buildings;
+    }
 
+    /// <summary>Loads workers; each puts itself on its grid's roster. Answers how many.</summary>
+    public async Task<int> LoadWorkers(IEnumerable<WorkerProfile> source, CancellationToken cancellationToken = default)
+    {
         var workers = 0;
-        foreach (var chunk in import.Workers.Chunk(Batch))
+        foreach (var chunk in source.Chunk(Batch))
         {
             await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (worker, _) =>
                 await grains.GetGrain<IWorkerGrain>(worker.Id).Configure(worker));
@@ -97,7 +153,7 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         }
 
         LogStage(logger, "workers", workers);
-        return new TerritoryLoadReport(summary, buildings, workers, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return workers;
     }
 
     /// <summary>Sends every partition's pending address entries once there are at least <paramref name="atLeast"/>.</summary>
@@ -111,7 +167,7 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         }
     }
 
-    private async Task LoadDesks(Dictionary<string, AreaInfo> areas, List<GridInfo> grids, Catalog.CategoryCatalog catalog, CancellationToken cancellationToken)
+    private async Task LoadDesks(IReadOnlyDictionary<string, AreaInfo> areas, IReadOnlyCollection<GridInfo> grids, Catalog.CategoryCatalog catalog, CancellationToken cancellationToken)
     {
         var children = new Dictionary<string, List<DeskRef>>();
         foreach (var area in areas.Values.Where(a => a.ParentId is not null))
@@ -155,7 +211,7 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         }
     }
 
-    private static TerritoryPath PathOf(GridInfo grid, Dictionary<string, AreaInfo> areas)
+    private static TerritoryPath PathOf(GridInfo grid, IReadOnlyDictionary<string, AreaInfo> areas)
     {
         var community = areas[grid.CommunityId];
         var street = areas[community.ParentId!];

@@ -51,6 +51,23 @@ public sealed class CaseFoldTests
     private static History ClosedCase() => ResolvedCase().Add(T0.AddHours(3), Verify).Add(T0.AddHours(4), Close);
 
     [Fact]
+    public void A_move_sends_a_case_nobody_accepted_back_to_the_new_desk_s_queue_and_keeps_an_accepted_one_with_its_worker()
+    {
+        var to = DeskRef.Grid("G9");
+        var path = new TerritoryPath("c", "d", "s", "k", "G9");
+        var move = new MoveData(Grid, to, path, 7);
+
+        var queued = DispatchedCase().Add(T0.AddMinutes(20), Move, move).State;
+        Assert.Equal((IncidentStatus.Registered, to, path, false), (queued.Status, queued.Tracker, queued.Placement.Path, queued.Delivered));
+        Assert.Null(queued.Assignee);
+        Assert.Null(queued.AcceptDue);
+
+        var accepted = AcceptedCase().Add(T0.AddMinutes(20), Move, move).State;
+        Assert.Equal((IncidentStatus.Accepted, to, path, true), (accepted.Status, accepted.Tracker, accepted.Placement.Path, accepted.Delivered));
+        Assert.Equal("W1", accepted.Assignee?.WorkerId);
+    }
+
+    [Fact]
     public void A_report_starts_a_case_at_its_place_tracked_by_the_lowest_desk_there()
     {
         var history = ReportedCase();
@@ -464,6 +481,7 @@ public sealed class CaseFoldTests
         Notify => new NotifyData(Street),
         IncidentAction.Notice => new TopReachedData(Due),
         Import => new ImportData(CaseFold.View(RegisteredCase().Events)!),
+        Move => new MoveData(DeskRef.Grid("G1"), DeskRef.Grid("G2"), new TerritoryPath("c", "d", "s", "k", "G2"), 3),
         _ => null,
     };
 }

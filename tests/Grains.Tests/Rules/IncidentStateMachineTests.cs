@@ -48,6 +48,12 @@ public sealed class IncidentStateMachineTests
         [(Registered, Notify)] = Registered,
         [(Dispatched, Notify)] = Dispatched,
         [(Accepted, Notify)] = Accepted,
+        // A new territory version moves a case to another grid: back to the queue unless someone accepted it.
+        [(Registered, Move)] = Registered,
+        [(Dispatched, Move)] = Registered,
+        [(Accepted, Move)] = Accepted,
+        [(Resolved, Move)] = Resolved,
+        [(Verified, Move)] = Verified,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
