@@ -71,6 +71,7 @@ public sealed partial class BrowserSignInTests(ObservedGatewayFactory gateway) :
     [InlineData("https%3A%2F%2Fexample.com%2F")]
     [InlineData("%2F%2Fexample.com%2F")]
     [InlineData("%2F%5Cexample.com%2F")]
+    [InlineData("%2F%09%2Fexample.com%2F")]
     public async Task After_sign_in_the_browser_stays_on_this_server(string returnUrl)
     {
         using var browser = Browser();

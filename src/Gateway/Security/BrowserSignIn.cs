@@ -91,9 +91,12 @@ public static class BrowserSignIn
         return endpoints;
     }
 
-    /// <summary>Only a path on this server: a link that would send the browser elsewhere after sign-in goes to the dashboard instead.</summary>
+    /// <summary>
+    /// Only a path on this server: a link that would send the browser elsewhere after sign-in goes to
+    /// the dashboard instead (browsers drop control characters, so <c>/\t/host</c> would leave too).
+    /// </summary>
     private static string LocalOrDefault(string? returnUrl) =>
-        returnUrl is ['/', not '/' and not '\\', ..] or "/" ? returnUrl : Observability.DashboardPath + "/";
+        returnUrl is ['/', not '/' and not '\\', ..] or "/" && !returnUrl.Any(char.IsControl) ? returnUrl : Observability.DashboardPath + "/";
 
     private static IResult Page(HttpContext context, IAntiforgery antiforgery, string returnUrl, ClaimsPrincipal? signedIn, string? problem, int status)
     {
