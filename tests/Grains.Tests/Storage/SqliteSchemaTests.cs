@@ -21,6 +21,45 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_with_the_old_WITHOUT_ROWID_table_is_rebuilt_with_its_rows()
+    {
+        await using (var connection = await Open())
+        {
+            // The table as files made before 2026-12 have it, with a state of megabytes among small ones.
+            await using var create = new SqliteCommand("""
+                CREATE TABLE OrleansStorage (ServiceId TEXT NOT NULL, GrainTypeString TEXT NOT NULL, GrainIdN0 INTEGER NOT NULL,
+                    GrainIdN1 INTEGER NOT NULL, GrainIdExtensionString TEXT NOT NULL, GrainIdHash INTEGER NOT NULL, GrainTypeHash INTEGER NOT NULL,
+                    PayloadBinary BLOB NULL, ModifiedOn TEXT NOT NULL, Version INTEGER NOT NULL,
+                    PRIMARY KEY (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString)) WITHOUT ROWID;
+                INSERT INTO OrleansStorage VALUES ('test', 'grid', 0, 0, 'G1', $g1, $grid, x'01', '2026-11-01T00:00:00.000Z', 3);
+                INSERT INTO OrleansStorage VALUES ('test', 'territory', 0, 0, 'demo', $demo, $territory, zeroblob(3000000), '2026-11-01T00:00:00.000Z', 7);
+                """, connection);
+            // The hashes as Command binds them (string hashes differ from process to process).
+            create.Parameters.AddWithValue("$g1", "G1".GetHashCode());
+            create.Parameters.AddWithValue("$grid", "grid".GetHashCode());
+            create.Parameters.AddWithValue("$demo", "demo".GetHashCode());
+            create.Parameters.AddWithValue("$territory", "territory".GetHashCode());
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await SqliteSchema.ApplyAsync(ConnectionString);
+        await SqliteSchema.ApplyAsync(ConnectionString);
+
+        await using (var connection = await Open())
+        {
+            await using var shape = new SqliteCommand("SELECT group_concat(name || ':' || sql, ' | ') FROM sqlite_schema WHERE name LIKE 'OrleansStorage%'", connection);
+            var tables = (string)(await shape.ExecuteScalarAsync())!;
+            Assert.DoesNotContain("WITHOUT ROWID", tables, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("OrleansStorage_without_rowid", tables, StringComparison.Ordinal);
+        }
+
+        await AssertStored("grid", "G1", [1], 3);
+        Assert.Equal(3_000_000, (await Read("territory", "demo")).Payload!.Length);
+        Assert.Equal(4L, await Write("grid", "G1", version: 3, payload: [2]));
+        Assert.Null(await Write("grid", "G1", version: null, payload: [3]));
+    }
+
+    [Fact]
     public async Task Writes_follow_the_expected_version_and_report_conflicts()
     {
         await SqliteSchema.ApplyAsync(ConnectionString);
