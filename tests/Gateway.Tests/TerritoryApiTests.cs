@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dispatch.Gateway.Tests;
 
@@ -103,5 +104,27 @@ public sealed class TerritoryApiTests(GatewayFactory gateway) : IClassFixture<Ga
         Assert.True(result.RootElement.GetProperty("dryRun").GetBoolean());
         Assert.Equal(3, result.RootElement.GetProperty("generated").GetArrayLength());
         Assert.Equal(before.GetProperty("version").GetInt32(), (await Summary()).GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_import_while_another_holds_the_map_is_409_and_changes_nothing()
+    {
+        var before = await Summary();
+        var territory = gateway.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<Dispatch.Territory.ITerritoryGrain>(before.GetProperty("cityId").GetString()!);
+        await territory.HoldImport("another-import");
+        try
+        {
+            var response = await gateway.ClientFor(GatewayFactory.Admin).PutAsync("/api/v1/territory", GeoJson(Nested()));
+
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Another territory import", await response.Content.ReadAsStringAsync());
+            Assert.Equal(before.GetProperty("version").GetInt32(), (await Summary()).GetProperty("version").GetInt32());
+        }
+        finally
+        {
+            await territory.ReleaseImport("another-import");
+        }
     }
 }

@@ -26,6 +26,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             ValidationFailedException v => (StatusCodes.Status422UnprocessableEntity, "The request is not valid.", v.Field),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found.", null),
             IllegalTransitionException => (StatusCodes.Status409Conflict, "Not allowed in the case's current state.", null),
+            ConcurrentChangeException => (StatusCodes.Status409Conflict, "Another change is under way; try again when it has finished.", null),
             NotPermittedException => (StatusCodes.Status403Forbidden, "Not permitted.", null),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "The request body is too large.", null),
             BadHttpRequestException { InnerException: JsonException json } => (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this endpoint.", FieldOf(json.Path)),

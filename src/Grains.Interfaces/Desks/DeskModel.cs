@@ -93,4 +93,5 @@ public sealed record AreaDesk(
     [property: Id(3)] IReadOnlyList<DeskRef> Children,
     [property: Id(4)] IReadOnlyList<CaseEntry> OwnedCases,
     [property: Id(5)] IReadOnlyList<EscalatedCase> Escalated,
-    [property: Id(6)] IReadOnlyList<DeskNotice> Notices);
+    [property: Id(6)] IReadOnlyList<DeskNotice> Notices,
+    [property: Id(7)] int? RetiredAt = null);

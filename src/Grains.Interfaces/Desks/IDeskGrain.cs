@@ -19,4 +19,12 @@ public interface IDeskGrain : IGrainWithStringKey
     [OneWay, Alias("OnCaseEvents")] Task OnCaseEvents(IReadOnlyList<CaseEvent> events);
 
     [Alias("Wake")] Task Wake();
+
+    /// <summary>
+    /// The area is not in territory version <paramref name="territoryVersion"/>: each case the desk owns
+    /// moves to the desk that now holds the case's location at the same level (else the lowest area
+    /// above that holds it, else the city), and cases that reach it later are moved on the same way.
+    /// Answers how many it moved.
+    /// </summary>
+    [Alias("Retire")] Task<int> Retire(int territoryVersion);
 }

@@ -28,6 +28,12 @@ public interface IGridGrain : IGrainWithStringKey
     /// <summary>Gives the case to another worker (named, or picked by the assignment policy when null).</summary>
     [Alias("Reassign")] Task<IncidentView> Reassign(string incidentId, string? workerId, ActorRef actor, string reason);
 
+    /// <summary>
+    /// The worker left this grid's roster (moved to another grid): cases dispatched to them and not yet
+    /// accepted go on to someone else; cases they accepted stay theirs to finish.
+    /// </summary>
+    [Alias("RemoveWorker")] Task RemoveWorker(string workerId, string reason);
+
     [Alias("GetAssignments")] Task<IReadOnlyList<CaseEntry>> GetAssignments(string workerId);
 
     /// <summary>

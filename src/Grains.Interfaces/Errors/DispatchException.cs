@@ -40,6 +40,10 @@ public sealed class IllegalTransitionException(string incidentId, string status,
 [GenerateSerializer, Alias("Dispatch.NotPermittedException")]
 public sealed class NotPermittedException(string message) : DispatchException(message);
 
+/// <summary>Another change of the same thing is under way (a territory import, say): try again when it has finished.</summary>
+[GenerateSerializer, Alias("Dispatch.ConcurrentChangeException")]
+public sealed class ConcurrentChangeException(string message) : DispatchException(message);
+
 /// <summary>
 /// The database could not record the change (it is down or unreachable). Whether the change was
 /// recorded is not known when the connection broke during the commit: resubmit what is safe to

@@ -17,24 +17,38 @@ public sealed record TerritorySummary(
 [Alias("Dispatch.ITerritoryGrain")]
 public interface ITerritoryGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Reserves the map for one import, or renews that import's hold, for <c>TerritoryGrain.HoldTime</c>:
+    /// meanwhile staging, committing and another import's hold are refused to anyone else
+    /// (<see cref="Errors.ConcurrentChangeException"/>), so two imports never mix.
+    /// </summary>
+    [Alias("HoldImport")] Task HoldImport(string importId);
+
+    /// <summary>Ends an import's hold (and forgets what it staged and did not commit).</summary>
+    [Alias("ReleaseImport")] Task ReleaseImport(string importId);
+
     /// <summary>Adds or replaces areas (city, districts, streets, communities). Takes effect at <see cref="Commit"/>.</summary>
-    [Alias("ImportAreas")] Task ImportAreas(IReadOnlyList<AreaInfo> areas);
+    /// <param name="importId">The import holding the map, if one does.</param>
+    [Alias("ImportAreas")] Task ImportAreas(IReadOnlyList<AreaInfo> areas, string? importId = null);
 
     /// <summary>Adds or replaces grids. Takes effect at <see cref="Commit"/>.</summary>
-    [Alias("ImportGrids")] Task ImportGrids(IReadOnlyList<GridInfo> grids);
+    [Alias("ImportGrids")] Task ImportGrids(IReadOnlyList<GridInfo> grids, string? importId = null);
 
     /// <summary>Persists the imported map and rebuilds the spatial index.</summary>
     [Alias("Commit")] Task<TerritorySummary> Commit();
 
-    /// <summary>Starts a new version of the map: forgets whatever was staged and not committed.</summary>
-    [Alias("BeginVersion")] Task BeginVersion();
+    /// <summary>Starts a new version of the map for the import holding it: forgets whatever was staged and not committed.</summary>
+    [Alias("BeginVersion")] Task BeginVersion(string importId);
 
     /// <summary>
     /// Makes the staged areas and grids the whole map — the next version — in one step, after
     /// checking it whole (a bad version changes nothing). Until then every reader uses the previous
-    /// version. Answers the summary and the grids of the previous version that this one does not have.
+    /// version. Answers the summary and the grids and areas of the previous version that this one does not have.
     /// </summary>
-    [Alias("CommitVersion")] Task<TerritoryVersionCommitted> CommitVersion();
+    [Alias("CommitVersion")] Task<TerritoryVersionCommitted> CommitVersion(string importId);
+
+    /// <summary>The ids of the current version's areas and grids.</summary>
+    [Alias("GetIds")] Task<TerritoryIds> GetIds();
 
     /// <summary>Where a point lies. Never null: a point outside every area goes to the city desk.</summary>
     [Alias("Locate")] Task<TerritoryPath> Locate(double longitude, double latitude);

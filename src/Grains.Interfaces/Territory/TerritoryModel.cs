@@ -1,10 +1,17 @@
 namespace Dispatch.Territory;
 
-/// <summary>A new version of the map is current: its summary, and the grids it no longer has.</summary>
+/// <summary>A new version of the map is current: its summary, and the grids and areas (their desks) it no longer has.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.TerritoryVersionCommitted")]
 public sealed record TerritoryVersionCommitted(
     [property: Id(0)] TerritorySummary Summary,
-    [property: Id(1)] IReadOnlyList<string> RemovedGrids);
+    [property: Id(1)] IReadOnlyList<string> RemovedGrids,
+    [property: Id(2)] IReadOnlyList<DeskRef> RemovedAreas);
+
+/// <summary>The ids of one version's areas and grids.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.TerritoryIds")]
+public sealed record TerritoryIds(
+    [property: Id(0)] IReadOnlyList<string> Areas,
+    [property: Id(1)] IReadOnlyList<string> Grids);
 
 /// <summary>An area of the territory tree above the grid: city, district, street or community.</summary>
 /// <param name="BoundaryWkt">Optional boundary polygon as WKT (x = longitude, y = latitude).

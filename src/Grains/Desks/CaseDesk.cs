@@ -31,6 +31,7 @@ public interface IDeskPolicy
 /// </summary>
 public sealed partial class CaseDesk
 {
+    private readonly Grain _grain;
     private readonly IGrainFactory _grains;
     private readonly CaseRecorder _recorder;
     private readonly FeedOutbox _feed;
@@ -46,6 +47,7 @@ public sealed partial class CaseDesk
     public CaseDesk(Grain grain, IGrainFactory grains, DeskRef self, CaseRecorder recorder, FeedOutbox feed, CategoryCatalog catalog, DispatchTime time, Func<Task> wakeThroughRuntime, ILogger logger)
     {
         Self = self;
+        _grain = grain;
         _grains = grains;
         _recorder = recorder;
         _feed = feed;
@@ -389,6 +391,68 @@ public sealed partial class CaseDesk
         return state;
     }
 
+    /// <summary>
+    /// Moves a case of this desk, whose place left the map in <paramref name="territoryVersion"/>, to
+    /// the desk that holds its location now at the same level (a grid's case to the grid there, a
+    /// community's to the community there, else the lowest area above): a notice here and the move
+    /// (a notice there) in one append, then the case is delivered to its new desk as a new case
+    /// would be. Answers whether it moved.
+    /// </summary>
+    public async Task<bool> MoveAway(string caseId, int territoryVersion, ICaseDeliveryPublisher publisher)
+    {
+        if (Find(caseId) is not { } held)
+        {
+            return false;
+        }
+
+        var placement = held.Placement;
+        var located = placement is { Longitude: { } lon, Latitude: { } lat }
+            ? await _grains.GetGrain<ITerritoryGrain>(placement.Path.CityId).Locate(lon, lat)
+            : new TerritoryPath(placement.Path.CityId, null, null, null, null);
+        var to = Truncated(located, Self.Level).LowestDesk;
+        if (to == Self)
+        {
+            return false;
+        }
+
+        var why = $"{Self} is not in territory version {territoryVersion}";
+        var moved = await Record(caseId, s => !s.IsOpen || s.Tracker != Self
+            ? null
+            :
+            [
+                new CaseChange(IncidentAction.Notice, Actor, $"moving to {to}: {why}", NoticeFor: Self),
+                new CaseChange(IncidentAction.Move, Actor, $"from {Self} to {to}: {why}", new MoveData(Self, to, located, territoryVersion), to),
+            ]);
+        if (moved is null || moved.Tracker != to)
+        {
+            return false;
+        }
+
+        try
+        {
+            var events = CaseEventCodec.Decode(await _recorder.Journal.ReadAsync(caseId));
+            await publisher.Publish(_grain.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(to), new CaseRouted(caseId, events));
+        }
+        catch (Exception ex)
+        {
+            // Moved in the journal all the same: the new desk finds it when it next loads, and an
+            // undelivered one is published again by the re-drive.
+            LogMovePublishFailed(_logger, ex, caseId, to.Key);
+        }
+
+        return true;
+
+        // A community's case stays with a community where there is one, not with the grid below it.
+        static TerritoryPath Truncated(TerritoryPath path, OrgLevel level) => level switch
+        {
+            OrgLevel.Community => path with { GridId = null },
+            OrgLevel.Street => path with { GridId = null, CommunityId = null },
+            OrgLevel.District => path with { GridId = null, CommunityId = null, StreetId = null },
+            OrgLevel.City => new TerritoryPath(path.CityId, null, null, null, null),
+            _ => path,
+        };
+    }
+
     /// <summary>Waiting for dispatch: on the desk, and nobody has it.</summary>
     private static bool IsWaiting(CaseState state) => state.Status == IncidentStatus.Registered;
 
@@ -405,6 +469,9 @@ public sealed partial class CaseDesk
 
     [LoggerMessage(2002, LogLevel.Warning, "Desk {Desk}: handling the {Kind} deadline of {IncidentId} failed; retrying")]
     private static partial void LogDeadlineFailed(ILogger logger, Exception exception, string desk, string incidentId, DeadlineKind kind);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Case {IncidentId} moved to {Desk}, but publishing it there failed; the desk finds it when it loads, the re-drive publishes it again")]
+    private static partial void LogMovePublishFailed(ILogger logger, Exception exception, string incidentId, string desk);
 
     [LoggerMessage(2003, LogLevel.Warning, "Desk {Desk}: taking in {IncidentId} failed; the re-drive will bring it back")]
     private static partial void LogTakeInFailed(ILogger logger, Exception exception, string desk, string incidentId);

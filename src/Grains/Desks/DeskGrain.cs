@@ -16,6 +16,9 @@ namespace Dispatch.Desks;
 public sealed class DeskState
 {
     [Id(0)] public DeskSetup? Setup { get; set; }
+
+    /// <summary>The territory version that no longer has this area, or null while it exists.</summary>
+    [Id(1)] public int? RetiredAt { get; set; }
 }
 
 /// <summary>
@@ -34,6 +37,7 @@ public sealed class DeskGrain(
     CategoryCatalog catalog,
     DispatchTime time,
     IOptions<DispatchOptions> options,
+    ICaseDeliveryPublisher publisher,
     ILogger<DeskGrain> logger) : Grain, IDeskGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
 {
     private CaseDesk _desk = null!;
@@ -70,7 +74,30 @@ public sealed class DeskGrain(
         }
 
         state.State.Setup = setup;
+        state.State.RetiredAt = null;
         await state.WriteStateAsync();
+    }
+
+    public async Task<int> Retire(int territoryVersion)
+    {
+        if (Self.Level is OrgLevel.Department or OrgLevel.Grid)
+        {
+            throw new ValidationFailedException("desk", $"{Self} is not an area of the map.");
+        }
+
+        if (state.State.RetiredAt != territoryVersion)
+        {
+            state.State.RetiredAt = territoryVersion;
+            await state.WriteStateAsync();
+        }
+
+        var moved = 0;
+        foreach (var id in _desk.Open.Select(s => s.Id).ToArray())
+        {
+            moved += await _desk.MoveAway(id, territoryVersion, publisher) ? 1 : 0;
+        }
+
+        return moved;
     }
 
     public async Task<AreaDesk?> GetDesk()
@@ -90,11 +117,20 @@ public sealed class DeskGrain(
             setup?.Children ?? [],
             _desk.Open.OrderBy(s => s.ReportedAt).Select(s => s.ToEntry()).ToArray(),
             escalated,
-            await _desk.Notices(options.Value.NoticesKept));
+            await _desk.Notices(options.Value.NoticesKept),
+            state.State.RetiredAt);
     }
 
     /// <summary>A case the access list routed here: the desk takes it as a unit.</summary>
-    async Task IDeskPolicy.TakeIn(CaseState taken) =>
+    async Task IDeskPolicy.TakeIn(CaseState taken)
+    {
+        if (state.State.RetiredAt is { } version)
+        {
+            // Routed here after the area left the map (by a building whose record still names it): on to the desk that holds the place now.
+            await _desk.MoveAway(taken.Id, version, publisher);
+            return;
+        }
+
         await _desk.Record(taken.Id, s =>
         {
             if (s.Status != IncidentStatus.Registered || s.Delivered || s.Tracker != Self)
@@ -106,6 +142,7 @@ public sealed class DeskGrain(
             var dispatch = DispatchToSelf(s, $"access list: '{category.Code}' is owned by {category.Owner}", notice: false);
             return _desk.NoticeUpward(s) is { } notice ? [dispatch, notice] : [dispatch];
         });
+    }
 
     /// <summary>
     /// A unit has nobody to hand the case on to: the missed signature goes up at once, and the unit

@@ -116,61 +116,11 @@ public sealed partial class GridGrain(
         var moved = 0;
         foreach (var id in _desk.Open.Select(s => s.Id).ToArray())
         {
-            moved += await MoveAway(id, territoryVersion) ? 1 : 0;
+            moved += await _desk.MoveAway(id, territoryVersion, publisher) ? 1 : 0;
         }
 
         LogRetired(logger, GridId, territoryVersion, moved);
         return moved;
-    }
-
-    /// <summary>
-    /// Moves a case of this retired grid to the desk that holds its location in the current map: a
-    /// notice here and the move (a notice there) in one append, then the case is delivered to its new
-    /// desk as a new case would be. Answers whether it moved.
-    /// </summary>
-    private async Task<bool> MoveAway(string caseId, int territoryVersion)
-    {
-        if (_desk.Find(caseId) is not { } held)
-        {
-            return false;
-        }
-
-        var placement = held.Placement;
-        var path = placement is { Longitude: { } lon, Latitude: { } lat }
-            ? await GrainFactory.GetGrain<ITerritoryGrain>(placement.Path.CityId).Locate(lon, lat)
-            : new TerritoryPath(placement.Path.CityId, null, null, null, null);
-        var to = path.LowestDesk;
-        if (to == _desk.Self)
-        {
-            return false;
-        }
-
-        var why = $"grid {GridId} is not in territory version {territoryVersion}";
-        var moved = await _desk.Record(caseId, s => !s.IsOpen || s.Tracker != _desk.Self
-            ? null
-            :
-            [
-                new CaseChange(IncidentAction.Notice, _desk.Actor, $"moving to {to}: {why}", NoticeFor: _desk.Self),
-                new CaseChange(IncidentAction.Move, _desk.Actor, $"from {_desk.Self} to {to}: {why}", new MoveData(_desk.Self, to, path, territoryVersion), to),
-            ]);
-        if (moved is null || moved.Tracker != to)
-        {
-            return false;
-        }
-
-        try
-        {
-            var events = CaseEventCodec.Decode(await recorder.Journal.ReadAsync(caseId));
-            await publisher.Publish(this.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(to), new CaseRouted(caseId, events));
-        }
-        catch (Exception ex)
-        {
-            // Moved in the journal all the same: the new desk finds it when it next loads, and an
-            // undelivered one is published again by the re-drive.
-            LogMovePublishFailed(logger, ex, caseId, to.Key);
-        }
-
-        return true;
     }
 
     public async Task<GridDesk?> GetDesk()
@@ -219,11 +169,27 @@ public sealed partial class GridGrain(
             return;
         }
 
-        // Off duty: cases not yet accepted go back and on to someone who is on duty.
+        await HandOnUnaccepted(workerId, $"{workerId} went off duty before accepting");
+    }
+
+    public async Task RemoveWorker(string workerId, string reason)
+    {
+        if (state.State.Roster.Remove(workerId))
+        {
+            await state.WriteStateAsync();
+        }
+
+        _onDuty.Remove(workerId);
+        await HandOnUnaccepted(workerId, $"{CaseText.Require("reason", reason)} before accepting");
+    }
+
+    /// <summary>Cases dispatched to <paramref name="workerId"/> and not accepted go back and on to someone who is on duty.</summary>
+    private async Task HandOnUnaccepted(string workerId, string why)
+    {
         foreach (var id in _desk.Open.Where(s => s.Status == IncidentStatus.Dispatched && s.Assignee?.WorkerId == workerId).Select(s => s.Id).ToArray())
         {
             await _desk.Record(id, s => s.Status == IncidentStatus.Dispatched && s.Assignee?.WorkerId == workerId
-                ? [Redispatch(s, passOver: null, $"{workerId} went off duty before accepting")]
+                ? [Redispatch(s, passOver: null, why)]
                 : null);
         }
 
@@ -274,7 +240,7 @@ public sealed partial class GridGrain(
         {
             // Delivered here after the grid left the map (a report located by a building whose
             // record still names this grid, say): on to the desk that holds the place now.
-            await MoveAway(taken.Id, version);
+            await _desk.MoveAway(taken.Id, version, publisher);
             return;
         }
 
@@ -414,9 +380,6 @@ public sealed partial class GridGrain(
 
     [LoggerMessage(3002, LogLevel.Information, "Grid {GridId} retired by territory version {Version}: {Moved} open case(s) moved")]
     private static partial void LogRetired(ILogger logger, string gridId, int version, int moved);
-
-    [LoggerMessage(3003, LogLevel.Warning, "Case {IncidentId} moved to {Desk}, but publishing it there failed; the desk finds it when it loads, the re-drive publishes it again")]
-    private static partial void LogMovePublishFailed(ILogger logger, Exception exception, string incidentId, string desk);
 
     [LoggerMessage(3001, LogLevel.Information, "Grid {GridId}: worker {WorkerId} on duty = {OnDuty}")]
     private static partial void LogDutyChanged(ILogger logger, string gridId, string workerId, bool onDuty);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Dispatch.Catalog;
+using Dispatch.Errors;
 using Dispatch.Territory;
 using Dispatch.Territory.Import;
 using Microsoft.Extensions.Configuration;
@@ -106,6 +107,11 @@ public static class TerritoryCommand
             Report(result, output);
             return 0;
         }
+        catch (ConcurrentChangeException busy)
+        {
+            output.WriteLine($"Refused: {busy.Message} Nothing was changed.");
+            return 1;
+        }
         catch (TerritoryImportException refused)
         {
             foreach (var problem in refused.Problems)
@@ -142,7 +148,7 @@ public static class TerritoryCommand
 
         var s = result.Summary!;
         output.WriteLine($"Territory version {s.Version}: {s.Districts:N0} districts, {s.Streets:N0} streets, {s.Communities:N0} communities, {s.Grids:N0} grids; "
-            + $"{result.Buildings:N0} buildings, {result.Workers:N0} workers; {result.RemovedGrids.Count:N0} grids retired, {result.MovedCases:N0} open case(s) moved; "
+            + $"{result.Buildings:N0} buildings, {result.Workers:N0} workers; {result.RemovedGrids.Count:N0} grids and {result.RemovedAreas.Count:N0} areas retired, {result.MovedCases:N0} open case(s) moved; "
             + $"{result.Seconds:F1} s.");
         if (result.CatalogChecked)
         {

@@ -12,15 +12,22 @@ public sealed class TerritoryState
 
 /// <summary>
 /// The map of one city. Imports are staged and take effect together at <see cref="Commit"/>, which
-/// validates the whole tree before anything is persisted, so a bad import changes nothing.
+/// validates the whole tree before anything is persisted, so a bad import changes nothing. An
+/// import holds the map while it runs (<see cref="HoldImport"/>), so a second one cannot stage
+/// into it or set up desks for another version meanwhile.
 /// </summary>
 [GrainType("territory")]
 public sealed class TerritoryGrain(
-    [PersistentState("territory")] IPersistentState<TerritoryState> state) : Grain, ITerritoryGrain
+    [PersistentState("territory")] IPersistentState<TerritoryState> state,
+    DispatchTime time) : Grain, ITerritoryGrain
 {
+    /// <summary>How long a hold lasts unless renewed: an import that died lets the next one in after this.</summary>
+    public static readonly TimeSpan HoldTime = TimeSpan.FromMinutes(10);
+
     private readonly Dictionary<string, AreaInfo> _stagedAreas = [];
     private readonly Dictionary<string, GridInfo> _stagedGrids = [];
     private TerritoryMap? _map;
+    private (string ImportId, DateTimeOffset Started, DateTimeOffset Until)? _hold;
 
     private string CityId => this.GetPrimaryKeyString();
 
@@ -34,8 +41,38 @@ public sealed class TerritoryGrain(
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public Task ImportAreas(IReadOnlyList<AreaInfo> areas)
+    public Task HoldImport(string importId)
     {
+        CheckHold(importId);
+        _hold = (importId, _hold?.ImportId == importId ? _hold.Value.Started : time.Now, time.Now + HoldTime);
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseImport(string importId)
+    {
+        if (_hold?.ImportId == importId)
+        {
+            _hold = null;
+            _stagedAreas.Clear();
+            _stagedGrids.Clear();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Refuses a caller that is not the import holding the map (an expired hold holds nothing).</summary>
+    private void CheckHold(string? importId)
+    {
+        if (_hold is { } hold && hold.ImportId != importId && hold.Until > time.Now)
+        {
+            throw new ConcurrentChangeException(
+                $"Another territory import (started {hold.Started:u}) is running; try again when it has finished. If it died, its hold ends at {hold.Until:u}.");
+        }
+    }
+
+    public Task ImportAreas(IReadOnlyList<AreaInfo> areas, string? importId = null)
+    {
+        CheckHold(importId);
         foreach (var area in areas)
         {
             _stagedAreas[area.Id] = area;
@@ -44,8 +81,9 @@ public sealed class TerritoryGrain(
         return Task.CompletedTask;
     }
 
-    public Task ImportGrids(IReadOnlyList<GridInfo> grids)
+    public Task ImportGrids(IReadOnlyList<GridInfo> grids, string? importId = null)
     {
+        CheckHold(importId);
         foreach (var grid in grids)
         {
             _stagedGrids[grid.Id] = grid;
@@ -56,6 +94,7 @@ public sealed class TerritoryGrain(
 
     public Task<TerritorySummary> Commit()
     {
+        CheckHold(null);
         // Staged entries are added to (or replace) the map's own.
         var areas = new Dictionary<string, AreaInfo>(state.State.Areas);
         var grids = new Dictionary<string, GridInfo>(state.State.Grids);
@@ -72,19 +111,36 @@ public sealed class TerritoryGrain(
         return Install(areas, grids);
     }
 
-    public Task BeginVersion()
+    public Task BeginVersion(string importId)
     {
+        RequireHold(importId);
         _stagedAreas.Clear();
         _stagedGrids.Clear();
         return Task.CompletedTask;
     }
 
-    public async Task<TerritoryVersionCommitted> CommitVersion()
+    public async Task<TerritoryVersionCommitted> CommitVersion(string importId)
     {
-        var removed = state.State.Grids.Keys.Where(id => !_stagedGrids.ContainsKey(id)).Order(StringComparer.Ordinal).ToArray();
+        RequireHold(importId);
+        var removedGrids = state.State.Grids.Keys.Where(id => !_stagedGrids.ContainsKey(id)).Order(StringComparer.Ordinal).ToArray();
+        var removedAreas = state.State.Areas.Values.Where(a => !_stagedAreas.ContainsKey(a.Id))
+            .Select(a => new DeskRef(a.Level, a.Id)).OrderBy(d => d.Key, StringComparer.Ordinal).ToArray();
         var summary = await Install(new Dictionary<string, AreaInfo>(_stagedAreas), new Dictionary<string, GridInfo>(_stagedGrids));
-        return new TerritoryVersionCommitted(summary, removed);
+        return new TerritoryVersionCommitted(summary, removedGrids, removedAreas);
     }
+
+    /// <summary>A new version is staged and committed only by the import that holds the map now.</summary>
+    private void RequireHold(string importId)
+    {
+        CheckHold(importId);
+        if (_hold?.ImportId != importId)
+        {
+            throw new ConcurrentChangeException($"Import {importId} does not hold the map (its hold ended, or it never took one); start the import again.");
+        }
+    }
+
+    public Task<TerritoryIds> GetIds() =>
+        Task.FromResult(new TerritoryIds(state.State.Areas.Keys.ToArray(), state.State.Grids.Keys.ToArray()));
 
     /// <summary>
     /// Checks the whole map, persists it as the next version and only then swaps the index readers

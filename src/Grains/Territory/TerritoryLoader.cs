@@ -62,21 +62,22 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
     /// Makes <paramref name="areas"/> and <paramref name="grids"/> the whole map of the city, as its next
     /// version, in one step (see <see cref="ITerritoryGrain.CommitVersion"/>).
     /// </summary>
-    public async Task<TerritoryVersionCommitted> CommitVersionAsync(string cityId, IReadOnlyCollection<AreaInfo> areas, IReadOnlyCollection<GridInfo> grids)
+    /// <param name="importId">The import holding the map (<see cref="ITerritoryGrain.HoldImport"/>).</param>
+    public async Task<TerritoryVersionCommitted> CommitVersionAsync(string cityId, string importId, IReadOnlyCollection<AreaInfo> areas, IReadOnlyCollection<GridInfo> grids)
     {
         var territory = grains.GetGrain<ITerritoryGrain>(cityId);
-        await territory.BeginVersion();
+        await territory.BeginVersion(importId);
         foreach (var chunk in areas.Chunk(Batch))
         {
-            await territory.ImportAreas(chunk);
+            await territory.ImportAreas(chunk, importId);
         }
 
         foreach (var chunk in grids.Chunk(Batch))
         {
-            await territory.ImportGrids(chunk);
+            await territory.ImportGrids(chunk, importId);
         }
 
-        return await territory.CommitVersion();
+        return await territory.CommitVersion(importId);
     }
 
     /// <summary>Every grid's place in the tree.</summary>
@@ -91,21 +92,23 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         return paths;
     }
 
-    /// <summary>Sets up the area, department and grid desks of a map.</summary>
+    /// <summary>Sets up the area, department and grid desks of a map (those <paramref name="which"/> picks, else all).</summary>
     public async Task ConfigureDesks(IReadOnlyDictionary<string, AreaInfo> areas, IReadOnlyCollection<GridInfo> grids, IReadOnlyDictionary<string, TerritoryPath> paths,
-        Catalog.CategoryCatalog catalog, Action<string>? progress = null, CancellationToken cancellationToken = default)
+        Catalog.CategoryCatalog catalog, Action<string>? progress = null, Func<DeskRef, bool>? which = null, CancellationToken cancellationToken = default)
     {
-        await LoadDesks(areas, grids, catalog, cancellationToken);
+        which ??= _ => true;
+        await LoadDesks(areas, grids, catalog, which, cancellationToken);
+        var picked = grids.Where(g => which(DeskRef.Grid(g.Id))).ToArray();
         var done = 0;
-        foreach (var chunk in grids.Chunk(ProgressEvery))
+        foreach (var chunk in picked.Chunk(ProgressEvery))
         {
             await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (grid, _) =>
                 await grains.GetGrain<IGridGrain>(grid.Id).Configure(new GridSetup(grid, paths[grid.Id])));
             done += chunk.Length;
-            progress?.Invoke($"grid desks set up: {done:N0} of {grids.Count:N0}");
+            progress?.Invoke($"grid desks set up: {done:N0} of {picked.Length:N0}");
         }
 
-        LogStage(logger, "grids", grids.Count);
+        LogStage(logger, "grids", picked.Length);
     }
 
     /// <summary>Loads buildings (and their addresses) whose grids are in <paramref name="paths"/>; answers how many.</summary>
@@ -167,7 +170,8 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         }
     }
 
-    private async Task LoadDesks(IReadOnlyDictionary<string, AreaInfo> areas, IReadOnlyCollection<GridInfo> grids, Catalog.CategoryCatalog catalog, CancellationToken cancellationToken)
+    private async Task LoadDesks(IReadOnlyDictionary<string, AreaInfo> areas, IReadOnlyCollection<GridInfo> grids, Catalog.CategoryCatalog catalog,
+        Func<DeskRef, bool> which, CancellationToken cancellationToken)
     {
         var children = new Dictionary<string, List<DeskRef>>();
         foreach (var area in areas.Values.Where(a => a.ParentId is not null))
@@ -180,7 +184,8 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
             ChildrenOf(grid.CommunityId).Add(DeskRef.Grid(grid.Id));
         }
 
-        await Parallel.ForEachAsync(areas.Values, Options(cancellationToken), async (area, _) =>
+        var picked = areas.Values.Where(a => which(new DeskRef(a.Level, a.Id))).ToArray();
+        await Parallel.ForEachAsync(picked, Options(cancellationToken), async (area, _) =>
         {
             var desk = new DeskRef(area.Level, area.Id);
             var parent = area.ParentId is { } p ? new DeskRef(areas[p].Level, p) : (DeskRef?)null;
@@ -191,14 +196,14 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         });
 
         var cityId = areas.Values.Single(a => a.Level == OrgLevel.City).Id;
-        foreach (var department in catalog.Departments)
+        foreach (var department in catalog.Departments.Where(d => which(DeskRef.Department(d.Code))))
         {
             var desk = DeskRef.Department(department.Code);
             await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, $"{department.NameEn} / {department.NameZh}",
                 new DeskRef(OrgLevel.City, cityId), []));
         }
 
-        LogStage(logger, "desks", areas.Count + catalog.Departments.Count);
+        LogStage(logger, "desks", picked.Length + catalog.Departments.Count(d => which(DeskRef.Department(d.Code))));
 
         List<DeskRef> ChildrenOf(string id)
         {

@@ -8,6 +8,9 @@ namespace Dispatch.Workforce;
 public sealed class WorkerState
 {
     [Id(0)] public WorkerProfile? Profile { get; set; }
+
+    /// <summary>Grids the worker left that may still hold cases they had accepted there.</summary>
+    [Id(1)] public HashSet<string> FormerGrids { get; set; } = [];
 }
 
 /// <summary>
@@ -44,9 +47,23 @@ public sealed class WorkerGrain(
             throw new ValidationFailedException("gridId", "A worker belongs to a grid.");
         }
 
+        var previous = state.State.Profile?.GridId;
+        var moves = previous is not null && previous != profile.GridId;
         state.State.Profile = profile;
+        if (moves)
+        {
+            state.State.FormerGrids.Add(previous!);
+        }
+
+        state.State.FormerGrids.Remove(profile.GridId);
         await state.WriteStateAsync();
         await Grid(profile).UpsertWorker(profile with { OnDuty = OnDuty(profile) });
+        if (moves)
+        {
+            // Off the old roster once on the new one: the old grid gives nothing new to someone who left,
+            // and hands on what they had not accepted yet.
+            await GrainFactory.GetGrain<IGridGrain>(previous!).RemoveWorker(WorkerId, $"{WorkerId} moved to grid {profile.GridId}");
+        }
     }
 
     public async Task<WorkerView?> Get()
@@ -57,7 +74,28 @@ public sealed class WorkerGrain(
         }
 
         var onDuty = OnDuty(profile);
-        return new WorkerView(profile with { OnDuty = onDuty }, onDuty, await Grid(profile).GetAssignments(WorkerId));
+        return new WorkerView(profile with { OnDuty = onDuty }, onDuty, await Assignments(profile));
+    }
+
+    /// <summary>The worker's cases on their grid, and those they accepted on grids they left and have not finished.</summary>
+    private async Task<IReadOnlyList<CaseEntry>> Assignments(WorkerProfile profile)
+    {
+        var current = await Grid(profile).GetAssignments(WorkerId);
+        if (state.State.FormerGrids.Count == 0)
+        {
+            return current;
+        }
+
+        var former = state.State.FormerGrids.ToArray();
+        var left = await Task.WhenAll(former.Select(id => GrainFactory.GetGrain<IGridGrain>(id).GetAssignments(WorkerId)));
+        var finished = former.Where((_, i) => left[i].Count == 0).ToArray();
+        if (finished.Length > 0)
+        {
+            state.State.FormerGrids.ExceptWith(finished);
+            await state.WriteStateAsync();
+        }
+
+        return [.. current, .. left.SelectMany(l => l)];
     }
 
     public async Task<WorkerView> SetDuty(bool onDuty, string actor)
@@ -83,7 +121,7 @@ public sealed class WorkerGrain(
 
         // Told every time, even when unchanged here: a desk that missed the last change catches up.
         await Grid(profile).ChangeDuty(WorkerId, onDuty);
-        return new WorkerView(profile with { OnDuty = onDuty }, onDuty, await Grid(profile).GetAssignments(WorkerId));
+        return new WorkerView(profile with { OnDuty = onDuty }, onDuty, await Assignments(profile));
     }
 
     private bool OnDuty(WorkerProfile profile) => _lastDuty is { } row && DutyChange.Decode(row) is { } change ? change.OnDuty : profile.OnDuty;

@@ -140,4 +140,93 @@ public sealed class TerritoryReimportTests(DispatchClusterFixture fixture) : ICl
         Assert.Equal("111", building!.Building.GridId);
         Assert.Equal(new TerritoryPath(TestCity.CityId, "test.district", "test.district.street", "test.district.street.community", "111"), building.Path);
     }
+
+    [Fact]
+    public async Task A_community_that_is_gone_moves_its_cases_to_the_community_that_holds_them_now()
+    {
+        await ImportFirstVersion();
+        var (lon, lat) = Centre(CommunityRect(2));
+        // Owned by the community desk by the access list.
+        var owned = await ReportAt(lon, lat, "social-assistance");
+        await fixture.IncidentWhen(owned.Id, v => v.Tracker == new DeskRef(OrgLevel.Community, "TS-2") && v.Status == IncidentStatus.Dispatched);
+
+        // The three communities become one, TS-X, whose grids are the old communities' outlines.
+        var whole = CommunityRect(1) with { X1 = CommunityRect(3).X1 };
+        var merged = await Import(
+            File("merged.geojson", Collection(
+            [
+                Feature(Rect(whole.X0, whole.Y0, whole.X1, whole.Y1), ("code", "TS"), ("name", "Test Street"), ("level", "street")),
+                Feature(Rect(whole.X0, whole.Y0, whole.X1, whole.Y1), ("code", "TS-X"), ("name", "Community X"), ("level", "community")),
+                .. Enumerable.Range(1, 3).Select(c =>
+                {
+                    var r = CommunityRect(c);
+                    return Feature(Rect(r.X0, r.Y0, r.X1, r.Y1), ("code", $"TS-X-{c}"), ("level", "grid"));
+                }),
+            ])),
+            Workers("TS-X-1", "TS-X-2", "TS-X-3"));
+
+        Assert.Equal(
+            [new DeskRef(OrgLevel.Community, "TS-1"), new DeskRef(OrgLevel.Community, "TS-2"), new DeskRef(OrgLevel.Community, "TS-3")],
+            merged.RemovedAreas.Select(DeskRef.Parse));
+        Assert.True(merged.MovedCases >= 1);
+        var moved = await fixture.IncidentWhen(owned.Id, v => v.Tracker == new DeskRef(OrgLevel.Community, "TS-X"));
+        Assert.Contains(moved.Timeline, t => t.Action == IncidentAction.Move && t.Reason!.Contains("from community:TS-2 to community:TS-X"));
+
+        var old = await fixture.Grains.GetGrain<IDeskGrain>(new DeskRef(OrgLevel.Community, "TS-2").Key).GetDesk();
+        Assert.Equal(merged.Summary!.Version, old!.RetiredAt);
+        Assert.Empty(old.OwnedCases);
+        var now = await fixture.Grains.GetGrain<IDeskGrain>(new DeskRef(OrgLevel.Community, "TS-X").Key).GetDesk();
+        Assert.Contains(now!.OwnedCases, c => c.IncidentId == owned.Id);
+    }
+
+    [Fact]
+    public async Task A_worker_moved_to_another_grid_leaves_the_old_roster_and_keeps_what_they_accepted()
+    {
+        await ImportFirstVersion();
+        var (lon, lat) = Centre(GridRect(1, 1));
+        var accepted = await ReportAt(lon, lat, "sanitation");
+        await fixture.IncidentWhen(accepted.Id, v => v.Assignee?.WorkerId == "W-TS-1-1");
+        await fixture.Incident(accepted.Id).Accept(ActorRef.Worker("W-TS-1-1"));
+        var waiting = await ReportAt(lon, lat, "property");
+        await fixture.IncidentWhen(waiting.Id, v => v.Assignee?.WorkerId == "W-TS-1-1" && v.Status == IncidentStatus.Dispatched);
+
+        await Import(Csv("workers.csv", "id,grid,role,skills,on duty", "W-TS-1-1,TS-1-2,grid_worker,sanitation;property,yes"));
+
+        var oldGrid = await fixture.Grains.GetGrain<IGridGrain>("TS-1-1").GetDesk();
+        Assert.DoesNotContain(oldGrid!.Roster, r => r.Worker.Id == "W-TS-1-1");
+        var newGrid = await fixture.Grains.GetGrain<IGridGrain>("TS-1-2").GetDesk();
+        Assert.Contains(newGrid!.Roster, r => r.Worker.Id == "W-TS-1-1");
+
+        // Not accepted: handed on (nobody else on TS-1-1 has the skill, so it waits there).
+        var handedOn = await fixture.IncidentWhen(waiting.Id, v => v.Status == IncidentStatus.Registered);
+        Assert.Null(handedOn.Assignee);
+        Assert.Contains(handedOn.Timeline, t => t.Reason!.Contains("W-TS-1-1 moved to grid TS-1-2"));
+        var stillTheirs = await fixture.Incident(accepted.Id).Get();
+        Assert.Equal("W-TS-1-1", stillTheirs!.Assignee?.WorkerId);
+
+        var worker = await fixture.Grains.GetGrain<Dispatch.Workforce.IWorkerGrain>("W-TS-1-1").Get();
+        Assert.Equal("TS-1-2", worker!.Profile.GridId);
+        Assert.Contains(worker.Assignments, a => a.IncidentId == accepted.Id);
+    }
+
+    [Fact]
+    public async Task A_second_import_while_one_holds_the_map_is_refused_and_changes_nothing()
+    {
+        await ImportFirstVersion();
+        var before = await Territory.GetSummary();
+        await Territory.HoldImport("someone-else");
+        try
+        {
+            var refused = await Assert.ThrowsAsync<Dispatch.Errors.ConcurrentChangeException>(() => Import(Flat71()));
+            Assert.Contains("Another territory import", refused.Message);
+            await Assert.ThrowsAsync<Dispatch.Errors.ConcurrentChangeException>(() => Territory.ImportGrids([], "not-the-holder"));
+            Assert.Equal(before, await Territory.GetSummary());
+        }
+        finally
+        {
+            await Territory.ReleaseImport("someone-else");
+        }
+
+        Assert.Equal(71, (await Import(Flat71())).Summary!.Grids);
+    }
 }

@@ -25,6 +25,7 @@ public sealed record TerritoryImportResult(
     int Buildings,
     int Workers,
     IReadOnlyList<string> RemovedGrids,
+    IReadOnlyList<string> RemovedAreas,
     int MovedCases,
     IReadOnlyList<ImportProblem> Repairs,
     IReadOnlyList<string> Generated,
@@ -36,10 +37,11 @@ public sealed record TerritoryImportResult(
 /// A city's own files into the territory: GeoJSON boundaries (any of the levels, nested or flat),
 /// buildings and workers as CSV, and the catalog as JSON. Everything is read and checked before
 /// anything is written, and a problem anywhere refuses the whole import
-/// (<see cref="TerritoryImportException"/>). Then the map becomes the next version in one step
-/// (<see cref="ITerritoryGrain.CommitVersion"/>), the desks, buildings and workers are set up, and
-/// the grids the new version no longer has are retired: each moves its open cases to the grid that
-/// now holds their location. Used by <c>Dispatch.Silo territory import</c> and <c>PUT /api/v1/territory</c>.
+/// (<see cref="TerritoryImportException"/>). Then, holding the map against other imports
+/// (<see cref="ITerritoryGrain.HoldImport"/>), the desks the new version adds are set up, the map
+/// becomes the next version in one step (<see cref="ITerritoryGrain.CommitVersion"/>), the desks
+/// that stay, buildings and workers are set up, and the grids and areas the new version no longer
+/// has are retired: each moves its open cases to the desk that now holds their location. Used by <c>Dispatch.Silo territory import</c> and <c>PUT /api/v1/territory</c>.
 /// </summary>
 public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCatalog catalog, ILoggerFactory loggers)
 {
@@ -149,52 +151,83 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         var generated = draft?.Generated ?? [];
         if (request.DryRun)
         {
-            return new TerritoryImportResult(null, buildings.Count, workerRows.Count, [], 0, repairs, generated, catalogChecked, true, clock.Elapsed.TotalSeconds);
+            return new TerritoryImportResult(null, buildings.Count, workerRows.Count, [], [], 0, repairs, generated, catalogChecked, true, clock.Elapsed.TotalSeconds);
         }
 
         var loader = new TerritoryLoader(grains, loggers.CreateLogger<TerritoryLoader>());
-        TerritorySummary summary;
-        IReadOnlyList<string> removed = [];
-        var moved = 0;
-        if (draft is not null)
+        var territory = grains.GetGrain<ITerritoryGrain>(cityId);
+        var importId = Guid.NewGuid().ToString("N");
+        await territory.HoldImport(importId);
+        try
         {
-            var committed = await loader.CommitVersionAsync(cityId, draft.Areas, draft.Grids);
-            summary = committed.Summary;
-            removed = committed.RemovedGrids;
-            progress($"territory version {summary.Version} is current: {summary.Districts:N0} districts, {summary.Streets:N0} streets, "
-                + $"{summary.Communities:N0} communities, {summary.Grids:N0} grids ({removed.Count:N0} grids of the previous version gone)");
-            await loader.ConfigureDesks(draft.Areas.ToDictionary(a => a.Id, StringComparer.Ordinal), draft.Grids, paths, catalog, progress, cancellationToken);
-        }
-        else
-        {
-            summary = await grains.GetGrain<ITerritoryGrain>(cityId).GetSummary();
-        }
+            TerritorySummary summary;
+            IReadOnlyList<string> removedGrids = [];
+            IReadOnlyList<DeskRef> removedAreas = [];
+            if (draft is not null)
+            {
+                var areas = draft.Areas.ToDictionary(a => a.Id, StringComparer.Ordinal);
+                var current = await territory.GetIds();
+                var (currentAreas, currentGrids) = (current.Areas.ToHashSet(StringComparer.Ordinal), current.Grids.ToHashSet(StringComparer.Ordinal));
+                bool IsCurrent(DeskRef desk) => desk.Level == OrgLevel.Grid ? currentGrids.Contains(desk.Id) : currentAreas.Contains(desk.Id);
 
-        var buildingCount = await loader.LoadBuildings(buildings, paths, cancellationToken);
-        if (buildingCount > 0)
-        {
-            progress($"{buildingCount:N0} buildings loaded");
-        }
+                // Desks the new version adds are set up before it becomes current, so no report reaches
+                // a desk that does not know its place; desks that stay take their new place right after.
+                await loader.ConfigureDesks(areas, draft.Grids, paths, catalog, progress, desk => !IsCurrent(desk), cancellationToken);
+                var committed = await loader.CommitVersionAsync(cityId, importId, draft.Areas, draft.Grids);
+                summary = committed.Summary;
+                (removedGrids, removedAreas) = (committed.RemovedGrids, committed.RemovedAreas);
+                progress($"territory version {summary.Version} is current: {summary.Districts:N0} districts, {summary.Streets:N0} streets, "
+                    + $"{summary.Communities:N0} communities, {summary.Grids:N0} grids ({removedGrids.Count:N0} grids and {removedAreas.Count:N0} areas of the previous version gone)");
+                await territory.HoldImport(importId);
+                await loader.ConfigureDesks(areas, draft.Grids, paths, catalog, progress, IsCurrent, cancellationToken);
+            }
+            else
+            {
+                summary = await territory.GetSummary();
+            }
 
-        var workerCount = await loader.LoadWorkers(workerRows.Select(w => w.Worker), cancellationToken);
-        if (workerCount > 0)
-        {
-            progress($"{workerCount:N0} workers loaded");
-        }
+            await territory.HoldImport(importId);
+            var buildingCount = await loader.LoadBuildings(buildings, paths, cancellationToken);
+            if (buildingCount > 0)
+            {
+                progress($"{buildingCount:N0} buildings loaded");
+            }
 
-        foreach (var chunk in removed.Chunk(1_000))
-        {
-            var counts = await Task.WhenAll(chunk.Select(id => grains.GetGrain<Desks.IGridGrain>(id).Retire(summary.Version)));
-            moved += counts.Sum();
-        }
+            await territory.HoldImport(importId);
+            var workerCount = await loader.LoadWorkers(workerRows.Select(w => w.Worker), cancellationToken);
+            if (workerCount > 0)
+            {
+                progress($"{workerCount:N0} workers loaded");
+            }
 
-        if (removed.Count > 0)
-        {
-            progress($"{removed.Count:N0} grids retired; {moved:N0} open case(s) moved to the grids that now hold them");
-        }
+            await territory.HoldImport(importId);
+            var moved = 0;
+            foreach (var chunk in removedGrids.Chunk(1_000))
+            {
+                var counts = await Task.WhenAll(chunk.Select(id => grains.GetGrain<Desks.IGridGrain>(id).Retire(summary.Version)));
+                moved += counts.Sum();
+            }
 
-        LogImported(_logger, cityId, summary.Version, summary.Grids, buildingCount, workerCount, moved, clock.Elapsed.TotalSeconds);
-        return new TerritoryImportResult(summary, buildingCount, workerCount, removed, moved, repairs, generated, catalogChecked, false, clock.Elapsed.TotalSeconds);
+            // Areas after grids: a grid's case moves to where its place is now, never to a retired area.
+            foreach (var chunk in removedAreas.Chunk(1_000))
+            {
+                var counts = await Task.WhenAll(chunk.Select(desk => grains.GetGrain<Desks.IDeskGrain>(desk.Key).Retire(summary.Version)));
+                moved += counts.Sum();
+            }
+
+            if (removedGrids.Count + removedAreas.Count > 0)
+            {
+                progress($"{removedGrids.Count:N0} grids and {removedAreas.Count:N0} areas retired; {moved:N0} open case(s) moved to the desks that now hold them");
+            }
+
+            LogImported(_logger, cityId, summary.Version, summary.Grids, buildingCount, workerCount, moved, clock.Elapsed.TotalSeconds);
+            return new TerritoryImportResult(summary, buildingCount, workerCount, removedGrids, removedAreas.Select(d => d.Key).ToArray(), moved,
+                repairs, generated, catalogChecked, false, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            await territory.ReleaseImport(importId);
+        }
     }
 
     /// <summary>Each building's grid: the one its line names (which must exist), else the one its point lies in.</summary>
