@@ -108,6 +108,20 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         LogStage(logger, "grids", grids.Count);
     }
 
+    /// <summary>
+    /// Sets up a desk for every department of <paramref name="catalog"/> under the city desk: a new
+    /// catalog's new departments get theirs, and renamed ones their new name.
+    /// </summary>
+    public async Task ConfigureDepartmentDesks(string cityId, Catalog.CategoryCatalog catalog)
+    {
+        foreach (var department in catalog.Departments)
+        {
+            var desk = DeskRef.Department(department.Code);
+            await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, $"{department.NameEn} / {department.NameZh}",
+                new DeskRef(OrgLevel.City, cityId), []));
+        }
+    }
+
     /// <summary>Loads buildings (and their addresses) whose grids are in <paramref name="paths"/>; answers how many.</summary>
     public async Task<int> LoadBuildings(IEnumerable<BuildingInfo> source, IReadOnlyDictionary<string, TerritoryPath> paths, CancellationToken cancellationToken = default)
     {
@@ -190,14 +204,7 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
             await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, area.Name, parent, below));
         });
 
-        var cityId = areas.Values.Single(a => a.Level == OrgLevel.City).Id;
-        foreach (var department in catalog.Departments)
-        {
-            var desk = DeskRef.Department(department.Code);
-            await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, $"{department.NameEn} / {department.NameZh}",
-                new DeskRef(OrgLevel.City, cityId), []));
-        }
-
+        await ConfigureDepartmentDesks(areas.Values.Single(a => a.Level == OrgLevel.City).Id, catalog);
         LogStage(logger, "desks", areas.Count + catalog.Departments.Count);
 
         List<DeskRef> ChildrenOf(string id)
