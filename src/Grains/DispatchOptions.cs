@@ -14,6 +14,12 @@ public sealed class DispatchOptions
     /// <summary>A catalog file to use instead of the one shipped with Dispatch. Default: none.</summary>
     public string? CatalogPath { get; set; }
 
+    /// <summary>
+    /// How often each silo and gateway checks the catalog installed in storage for a newer version
+    /// (a territory import installs one; it then wins over <see cref="CatalogPath"/>). Default: 10 s.
+    /// </summary>
+    public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a recorded case may wait for its desk to take it in before it is published again. Default: 5 s.</summary>
     public TimeSpan RedriveAfter { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dispatch.Gateway.Tests;
@@ -126,5 +127,64 @@ public sealed class TerritoryApiTests(GatewayFactory gateway) : IClassFixture<Ga
         {
             await territory.ReleaseImport("another-import");
         }
+    }
+
+    /// <summary>The shipped catalog with sanitation accepted within 25 minutes and a new category, graffiti; or without <paramref name="drop"/>.</summary>
+    private static StringContent Catalog(string? drop = null)
+    {
+        using var stream = typeof(Catalog.CategoryCatalog).Assembly.GetManifestResourceStream("Dispatch.Catalog.catalog.json")!;
+        var catalog = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+        var categories = catalog["categories"]!.AsArray();
+        categories.Single(c => (string?)c!["code"] == "sanitation")!["acceptWithin"] = "00:25:00";
+        categories.Add(new JsonObject
+        {
+            ["code"] = "graffiti", ["classCode"] = "01.09", ["nameEn"] = "Graffiti", ["nameZh"] = "乱涂乱画",
+            ["urgency"] = "Low", ["acceptWithin"] = "03:00:00", ["resolveWithin"] = "2.00:00:00", ["skill"] = "sanitation", ["owner"] = "grid",
+        });
+        if (drop is not null)
+        {
+            categories.Remove(categories.Single(c => (string?)c!["code"] == drop));
+        }
+
+        return new StringContent(catalog.ToJsonString(), Encoding.UTF8, "application/json");
+    }
+
+    private async Task<JsonElement> CatalogInUse()
+    {
+        using var document = JsonDocument.Parse(await gateway.ClientFor(GatewayFactory.Operator).GetStringAsync("/api/v1/catalog"));
+        return document.RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task A_catalog_file_is_installed_and_answered_with_its_version_which_the_catalog_shows()
+    {
+        var response = await gateway.ClientFor(GatewayFactory.Admin).PutAsync("/api/v1/territory?file=catalog.json", Catalog());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var version = result.RootElement.GetProperty("catalogVersion").GetInt32();
+        Assert.True(version >= 1);
+        var catalog = await CatalogInUse();
+        Assert.Equal(version, catalog.GetProperty("version").GetInt32());
+        var categories = catalog.GetProperty("categories").EnumerateArray().ToArray();
+        Assert.Contains(categories, c => c.GetProperty("code").GetString() == "graffiti");
+        Assert.Equal("00:25:00", categories.Single(c => c.GetProperty("code").GetString() == "sanitation").GetProperty("acceptWithin").GetString());
+    }
+
+    [Fact]
+    public async Task A_catalog_dropping_a_category_is_422_naming_it_and_changes_nothing()
+    {
+        var before = await CatalogInUse();
+
+        var response = await gateway.ClientFor(GatewayFactory.Admin).PutAsync("/api/v1/territory?file=catalog.json", Catalog(drop: "noise"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains(problem.RootElement.GetProperty("problems").EnumerateArray(),
+            p => p.GetProperty("where").GetString() == "catalog.json" && p.GetProperty("what").GetString()!.Contains("noise"));
+        var after = await CatalogInUse();
+        Assert.Equal(before.GetProperty("version").GetInt32(), after.GetProperty("version").GetInt32());
+        Assert.Contains(after.GetProperty("categories").EnumerateArray(), c => c.GetProperty("code").GetString() == "noise");
     }
 }

@@ -8,10 +8,12 @@ using Microsoft.Extensions.Options;
 
 namespace Dispatch.Gateway.Apis;
 
+/// <param name="Version">The installed catalog's version (a territory import installs one); 0 while the gateway uses the file it started with.</param>
 public sealed record CatalogResponse(
     IReadOnlyList<CategoryDefinition> Categories,
     IReadOnlyList<DepartmentDefinition> Departments,
-    IReadOnlyDictionary<Urgency, EscalationWindows> EscalationWindows);
+    IReadOnlyDictionary<Urgency, EscalationWindows> EscalationWindows,
+    int Version);
 
 public sealed record TerritoryResponse(TerritorySummary Summary, AreaInfo? City, IReadOnlyList<string> Districts);
 
@@ -26,11 +28,17 @@ public static class ReferenceApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Reference").RequireAuthorization(Policies.Read);
 
-        api.MapGet("/catalog", (CategoryCatalog catalog) => TypedResults.Ok(new CatalogResponse(
-                catalog.Categories,
-                catalog.Departments,
-                Enum.GetValues<Urgency>().ToDictionary(u => u, catalog.WindowsFor))))
-            .WithSummary("Every category with its urgency, limits, skill and owner; the departments; the supervision windows per level.");
+        api.MapGet("/catalog", (CategoryCatalog catalog) =>
+            {
+                // One version throughout the answer, even when an install swaps the catalog meanwhile.
+                var current = catalog.Copy();
+                return TypedResults.Ok(new CatalogResponse(
+                    current.Categories,
+                    current.Departments,
+                    Enum.GetValues<Urgency>().ToDictionary(u => u, current.WindowsFor),
+                    current.Version));
+            })
+            .WithSummary("Every category with its urgency, limits, skill and owner; the departments; the supervision windows per level; the installed version.");
 
         api.MapGet("/territory", Territory).WithSummary("The city's summary and its districts.");
         api.MapGet("/territory/areas/{areaId}", async (string areaId, ITerritory territory) =>

@@ -8,6 +8,9 @@ namespace Dispatch.Catalog;
 /// <summary>
 /// The category catalog (access list), read from a JSON data file. Every rule about a category —
 /// its owner, skill, urgency and time limits — comes from here; nothing is hard-coded elsewhere.
+/// One instance per process is shared by everyone who reads it; a territory import may install a
+/// newer catalog (<see cref="ICatalogGrain"/>), which <see cref="Replace"/> swaps in whole, so a
+/// reader sees either the old lookups or the new ones, never a mix within one call.
 /// </summary>
 public sealed class CategoryCatalog
 {
@@ -21,39 +24,67 @@ public sealed class CategoryCatalog
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private readonly FrozenDictionary<string, CategoryDefinition> _categories;
-    private readonly FrozenDictionary<string, DepartmentDefinition> _departments;
-    private readonly FrozenDictionary<Urgency, EscalationWindows> _windows;
-    private readonly FrozenDictionary<string, CategoryGroup> _groups;
+    /// <summary>The shipped catalog is shared by every user of <see cref="Default"/> in the process: it is never replaced.</summary>
+    private readonly bool _shared;
 
-    private CategoryCatalog(
-        IReadOnlyList<CategoryDefinition> categories,
-        IReadOnlyList<DepartmentDefinition> departments,
-        IReadOnlyDictionary<Urgency, EscalationWindows> windows,
-        IReadOnlyList<CategoryGroup> groups)
+    private Snapshot _current;
+
+    private CategoryCatalog(Snapshot current, bool shared = false)
     {
-        Categories = categories;
-        Departments = departments;
-        Groups = groups;
-        _groups = groups.ToFrozenDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase);
-        _categories = categories.ToFrozenDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase);
-        _departments = departments.ToFrozenDictionary(d => d.Code, StringComparer.OrdinalIgnoreCase);
-        _windows = windows.ToFrozenDictionary();
+        _current = current;
+        _shared = shared;
     }
 
-    public IReadOnlyList<CategoryDefinition> Categories { get; }
+    private Snapshot Current => Volatile.Read(ref _current);
 
-    public IReadOnlyList<DepartmentDefinition> Departments { get; }
+    public IReadOnlyList<CategoryDefinition> Categories => Current.Categories;
+
+    public IReadOnlyList<DepartmentDefinition> Departments => Current.Departments;
 
     /// <summary>The major classes that group categories; a catalog may leave them out.</summary>
-    public IReadOnlyList<CategoryGroup> Groups { get; }
+    public IReadOnlyList<CategoryGroup> Groups => Current.Groups;
 
-    /// <summary>The catalog shipped with Dispatch.</summary>
-    public static CategoryCatalog Default { get; } = LoadEmbedded();
+    /// <summary>The installed version this catalog holds (<see cref="ICatalogGrain"/>); 0 for a file read at start or the shipped one.</summary>
+    public int Version => Current.Version;
+
+    /// <summary>The catalog shipped with Dispatch. Shared by the whole process, so it cannot be replaced: hosts use a <see cref="Copy"/>.</summary>
+    public static CategoryCatalog Default { get; } = new(LoadEmbedded().Current, shared: true);
+
+    /// <summary>A catalog of its own with the same contents: what it holds now, never replaced when this one is.</summary>
+    public CategoryCatalog Copy() => new(Current);
+
+    /// <summary>
+    /// Makes <paramref name="newer"/>'s contents this catalog's, as installed version <paramref name="version"/>,
+    /// unless this one already holds that version or a later one (a poll and an install may race).
+    /// Answers whether it swapped. Whether the newer catalog keeps the codes open cases need is the
+    /// installer's check (<see cref="CatalogSuccession"/>), not this one's.
+    /// </summary>
+    public bool Replace(CategoryCatalog newer, int version)
+    {
+        if (_shared)
+        {
+            throw new InvalidOperationException("The shipped catalog is shared by the whole process; replace a copy of it.");
+        }
+
+        var next = newer.Current with { Version = version };
+        while (true)
+        {
+            var seen = Current;
+            if (seen.Version >= version)
+            {
+                return false;
+            }
+
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _current, next, seen), seen))
+            {
+                return true;
+            }
+        }
+    }
 
     public bool TryGet(string? code, out CategoryDefinition category)
     {
-        if (code is not null && _categories.TryGetValue(code, out var found))
+        if (code is not null && Current.ByCode.TryGetValue(code, out var found))
         {
             category = found;
             return true;
@@ -67,16 +98,16 @@ public sealed class CategoryCatalog
         TryGet(code, out var category) ? category : throw new KeyNotFoundException($"Category '{code}' is not in the catalog.");
 
     public bool TryGetDepartment(string code, out DepartmentDefinition department) =>
-        _departments.TryGetValue(code, out department!);
+        Current.DepartmentsByCode.TryGetValue(code, out department!);
 
     /// <summary>The group of <paramref name="category"/>: its major class, named when the catalog names it.</summary>
     public CategoryGroup GroupOf(CategoryDefinition category) =>
-        _groups.TryGetValue(category.GroupCode, out var group) ? group : new CategoryGroup(category.GroupCode, category.GroupCode, category.GroupCode);
+        Current.GroupsByCode.TryGetValue(category.GroupCode, out var group) ? group : new CategoryGroup(category.GroupCode, category.GroupCode, category.GroupCode);
 
     /// <summary>How long a case of <paramref name="urgency"/> may sit at <paramref name="level"/> before it goes further up.</summary>
-    public TimeSpan EscalationWindow(Urgency urgency, OrgLevel level) => _windows[urgency].For(level);
+    public TimeSpan EscalationWindow(Urgency urgency, OrgLevel level) => Current.Windows[urgency].For(level);
 
-    public EscalationWindows WindowsFor(Urgency urgency) => _windows[urgency];
+    public EscalationWindows WindowsFor(Urgency urgency) => Current.Windows[urgency];
 
     public static CategoryCatalog LoadFile(string path)
     {
@@ -103,6 +134,9 @@ public sealed class CategoryCatalog
 
         return Validate(document, source);
     }
+
+    /// <summary>A catalog from its JSON text (a byte-order mark is allowed, as in a file).</summary>
+    public static CategoryCatalog Load(byte[] json, string source = "catalog") => Load(new MemoryStream(json, writable: false), source);
 
     private static CategoryCatalog LoadEmbedded()
     {
@@ -193,7 +227,7 @@ public sealed class CategoryCatalog
             throw new InvalidDataException($"{source}: {string.Join("; ", errors)}.");
         }
 
-        return new CategoryCatalog(categories, departments, windows, groups);
+        return new CategoryCatalog(new Snapshot(categories, departments, windows.ToFrozenDictionary(), groups, Version: 0));
     }
 
     private static bool IsValidOwner(string? owner, HashSet<string> departments)
@@ -211,6 +245,21 @@ public sealed class CategoryCatalog
         return Enum.TryParse<OrgLevel>(owner, ignoreCase: true, out var level)
             && level is OrgLevel.Grid or OrgLevel.Community or OrgLevel.Street or OrgLevel.District
             && !char.IsDigit(owner[0]);
+    }
+
+    /// <summary>One catalog's lookups, never changed once built: swapping the whole of it is what makes a replacement safe for readers.</summary>
+    private sealed record Snapshot(
+        IReadOnlyList<CategoryDefinition> Categories,
+        IReadOnlyList<DepartmentDefinition> Departments,
+        IReadOnlyDictionary<Urgency, EscalationWindows> Windows,
+        IReadOnlyList<CategoryGroup> Groups,
+        int Version)
+    {
+        public FrozenDictionary<string, CategoryDefinition> ByCode { get; } = Categories.ToFrozenDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase);
+
+        public FrozenDictionary<string, DepartmentDefinition> DepartmentsByCode { get; } = Departments.ToFrozenDictionary(d => d.Code, StringComparer.OrdinalIgnoreCase);
+
+        public FrozenDictionary<string, CategoryGroup> GroupsByCode { get; } = Groups.ToFrozenDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase);
     }
 
     private sealed record CatalogDocument(

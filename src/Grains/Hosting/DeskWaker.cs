@@ -87,6 +87,12 @@ public sealed partial class StartupDeskWaker(
                 await seeder.Loaded.WaitAsync(stoppingToken);
             }
 
+            // Cases fold against their category: wake the desks once the installed catalog is in use.
+            if (services.GetService(typeof(Catalog.CatalogRefresher)) is Catalog.CatalogRefresher catalog)
+            {
+                await catalog.FirstRead.WaitAsync(stoppingToken);
+            }
+
             await waker.WakeAsync(cancellationToken: stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -3,6 +3,7 @@ using Dispatch.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
@@ -52,7 +53,8 @@ public static class DispatchSiloExtensions
     }
 
     /// <summary>
-    /// What silos and clients both read: the <c>Dispatch</c> options, the domain clock and the category catalog.
+    /// What silos and clients both read: the <c>Dispatch</c> options, the domain clock and the category
+    /// catalog — the file's at start, then the one installed in storage, kept current by <see cref="CatalogRefresher"/>.
     /// </summary>
     public static IServiceCollection AddDispatchCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -61,6 +63,7 @@ public static class DispatchSiloExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.RedriveAfter > TimeSpan.Zero && o.RedriveSweepInterval > TimeSpan.Zero,
                 "Dispatch:RedriveAfter and Dispatch:RedriveSweepInterval must be positive.")
+            .Validate(o => o.CatalogRefreshInterval > TimeSpan.Zero, "Dispatch:CatalogRefreshInterval must be positive.")
             .ValidateOnStart();
 
         // Tests put a fake clock in first; everyone else gets the system's.
@@ -68,8 +71,11 @@ public static class DispatchSiloExtensions
         services.TryAddSingleton(sp =>
         {
             var path = sp.GetRequiredService<IOptions<DispatchOptions>>().Value.CatalogPath;
-            return string.IsNullOrWhiteSpace(path) ? CategoryCatalog.Default : CategoryCatalog.LoadFile(path);
+            // A copy of the shipped one: the process's catalog is replaced when one is installed.
+            return string.IsNullOrWhiteSpace(path) ? CategoryCatalog.Default.Copy() : CategoryCatalog.LoadFile(path);
         });
+        services.TryAddSingleton<CatalogRefresher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CatalogRefresher>(sp => sp.GetRequiredService<CatalogRefresher>()));
 
         return services;
     }

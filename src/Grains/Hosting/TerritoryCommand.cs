@@ -15,7 +15,7 @@ namespace Dispatch.Hosting;
 
 /// <summary>
 /// <c>Dispatch.Silo territory import FILE... [options]</c>: a city's boundary, building, worker and
-/// catalog files into the configured storage. It runs a short-lived silo on that storage — with
+/// catalog files into the configured storage (the catalog is installed for the whole cluster). It runs a short-lived silo on that storage — with
 /// PostgreSQL it joins the cluster for the import, so running silos see the new map at once; with
 /// the SQLite file the embedded gateway must be stopped — and prints progress, then what changed,
 /// or every problem found (exit code 1; nothing changed).
@@ -24,7 +24,7 @@ public static class TerritoryCommand
 {
     public const string Usage = """
         Dispatch.Silo territory import FILE... [options]
-          FILE                       GeoJSON FeatureCollection (.geojson/.json), buildings or workers (.csv), catalog (.json)
+          FILE                       GeoJSON FeatureCollection (.geojson/.json), buildings or workers (.csv), catalog (.json, installed)
           --level LEVEL              district, street, community or grid, for the files after it (default: the level property, else grid)
           --code-property NAME       the property with each feature's code (default: code, else the feature's id)
           --name-property NAME       the property with its name (default: name)
@@ -142,7 +142,8 @@ public static class TerritoryCommand
 
         if (result.DryRun)
         {
-            output.WriteLine($"Dry run: everything checks out ({result.Buildings:N0} buildings, {result.Workers:N0} workers); nothing was changed. {result.Seconds:F1} s");
+            output.WriteLine($"Dry run: everything checks out ({result.Buildings:N0} buildings, {result.Workers:N0} workers"
+                + (result.CatalogChecked ? ", the catalog" : "") + $"); nothing was changed. {result.Seconds:F1} s");
             return;
         }
 
@@ -150,9 +151,10 @@ public static class TerritoryCommand
         output.WriteLine($"Territory version {s.Version}: {s.Districts:N0} districts, {s.Streets:N0} streets, {s.Communities:N0} communities, {s.Grids:N0} grids; "
             + $"{result.Buildings:N0} buildings, {result.Workers:N0} workers; {result.RemovedGrids.Count:N0} grids and {result.RemovedAreas.Count:N0} areas retired, {result.MovedCases:N0} open case(s) moved; "
             + $"{result.Seconds:F1} s.");
-        if (result.CatalogChecked)
+        if (result.CatalogVersion is { } version)
         {
-            output.WriteLine("The catalog file checks out; silos read theirs at start: set Dispatch:CatalogPath to it on every silo and restart them.");
+            output.WriteLine($"Catalog version {version} installed: every silo and gateway of the cluster uses it within Dispatch:CatalogRefreshInterval (10 s), "
+                + "and after a restart, instead of Dispatch:CatalogPath.");
         }
     }
 

@@ -111,6 +111,30 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         LogStage(logger, "grids", picked.Length);
     }
 
+    /// <summary>
+    /// Sets up a desk for every department of <paramref name="catalog"/> under the city desk: a new
+    /// catalog's new departments get theirs, and renamed ones their new name.
+    /// </summary>
+    /// <returns>How many desks were set up (those <paramref name="which"/> picks, else all).</returns>
+    public async Task<int> ConfigureDepartmentDesks(string cityId, Catalog.CategoryCatalog catalog, Func<DeskRef, bool>? which = null)
+    {
+        var count = 0;
+        foreach (var department in catalog.Departments)
+        {
+            var desk = DeskRef.Department(department.Code);
+            if (which?.Invoke(desk) == false)
+            {
+                continue;
+            }
+
+            await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, $"{department.NameEn} / {department.NameZh}",
+                new DeskRef(OrgLevel.City, cityId), []));
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Loads buildings (and their addresses) whose grids are in <paramref name="paths"/>; answers how many.</summary>
     public async Task<int> LoadBuildings(IEnumerable<BuildingInfo> source, IReadOnlyDictionary<string, TerritoryPath> paths, CancellationToken cancellationToken = default)
     {
@@ -195,15 +219,8 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
             await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, area.Name, parent, below));
         });
 
-        var cityId = areas.Values.Single(a => a.Level == OrgLevel.City).Id;
-        foreach (var department in catalog.Departments.Where(d => which(DeskRef.Department(d.Code))))
-        {
-            var desk = DeskRef.Department(department.Code);
-            await grains.GetGrain<IDeskGrain>(desk.Key).Configure(new DeskSetup(desk, $"{department.NameEn} / {department.NameZh}",
-                new DeskRef(OrgLevel.City, cityId), []));
-        }
-
-        LogStage(logger, "desks", picked.Length + catalog.Departments.Count(d => which(DeskRef.Department(d.Code))));
+        var departments = await ConfigureDepartmentDesks(areas.Values.Single(a => a.Level == OrgLevel.City).Id, catalog, which);
+        LogStage(logger, "desks", picked.Length + departments);
 
         List<DeskRef> ChildrenOf(string id)
         {

@@ -73,3 +73,47 @@ public sealed class CatalogTests
         Assert.Throws<InvalidDataException>(() => CategoryCatalog.Load(new MemoryStream("{ not json"u8.ToArray())));
     }
 }
+
+/// <summary>Replacing the process's catalog whole, and what a new catalog must keep.</summary>
+public sealed class CatalogReplacementTests
+{
+    [Fact]
+    public void Replace_swaps_every_lookup_at_once_and_never_goes_back_to_an_older_version()
+    {
+        var catalog = CategoryCatalog.Default.Copy();
+        var extended = CategoryCatalog.Load(Support.CatalogFiles.Bytes(Support.CatalogFiles.Extended()));
+
+        Assert.True(catalog.Replace(extended, 2));
+
+        Assert.Equal(2, catalog.Version);
+        Assert.Equal(TimeSpan.FromMinutes(20), catalog.Get("sanitation").AcceptWithin);
+        Assert.True(catalog.TryGet("graffiti", out _));
+        Assert.True(catalog.TryGetDepartment("parks", out _));
+        Assert.False(catalog.Replace(CategoryCatalog.Default, 1));
+        Assert.True(catalog.TryGet("graffiti", out _));
+        // Neither the shipped catalog nor an earlier copy saw the change.
+        Assert.False(CategoryCatalog.Default.TryGet("graffiti", out _));
+        Assert.Equal(0, CategoryCatalog.Default.Version);
+    }
+
+    [Fact]
+    public void The_shipped_catalog_is_shared_and_cannot_be_replaced()
+    {
+        Assert.Throws<InvalidOperationException>(() => CategoryCatalog.Default.Replace(CategoryCatalog.Default.Copy(), 1));
+    }
+
+    [Fact]
+    public void A_new_catalog_may_change_limits_and_add_but_not_drop_codes()
+    {
+        var extended = CategoryCatalog.Load(Support.CatalogFiles.Bytes(Support.CatalogFiles.Extended()));
+        Assert.Empty(CatalogSuccession.Problems(CategoryCatalog.Default, extended));
+
+        var noNoise = CategoryCatalog.Load(Support.CatalogFiles.Bytes(Support.CatalogFiles.Without(Support.CatalogFiles.Shipped(), "noise")));
+        var problem = Assert.Single(CatalogSuccession.Problems(CategoryCatalog.Default, noNoise));
+        Assert.Contains("drops category noise", problem);
+        var back = CatalogSuccession.Problems(extended, CategoryCatalog.Default);
+        Assert.Equal(2, back.Count);
+        Assert.Contains("drops category graffiti", back[0]);
+        Assert.Contains("drops department parks", back[1]);
+    }
+}

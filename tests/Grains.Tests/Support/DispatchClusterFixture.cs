@@ -56,7 +56,8 @@ public class DispatchClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public CategoryCatalog Catalog => CategoryCatalog.Default;
+    /// <summary>The test process's catalog, as a gateway holds one: an import swaps the installed one into it.</summary>
+    public CategoryCatalog Catalog { get; } = CategoryCatalog.Default.Copy();
 
     protected virtual short Silos => 1;
 

@@ -20,6 +20,8 @@ public sealed record TerritoryImportRequest(
     bool DryRun = false);
 
 /// <summary>What an import did.</summary>
+/// <param name="CatalogChecked">A catalog file came and checks out.</param>
+/// <param name="CatalogVersion">The version it was installed as (<see cref="ICatalogGrain"/>); null when none was installed.</param>
 public sealed record TerritoryImportResult(
     TerritorySummary? Summary,
     int Buildings,
@@ -30,12 +32,14 @@ public sealed record TerritoryImportResult(
     IReadOnlyList<ImportProblem> Repairs,
     IReadOnlyList<string> Generated,
     bool CatalogChecked,
+    int? CatalogVersion,
     bool DryRun,
     double Seconds);
 
 /// <summary>
 /// A city's own files into the territory: GeoJSON boundaries (any of the levels, nested or flat),
-/// buildings and workers as CSV, and the catalog as JSON. Everything is read and checked before
+/// buildings and workers as CSV, and the catalog as JSON, which is installed for the whole cluster
+/// (<see cref="ICatalogGrain"/>) and swapped into <c>catalog</c>, this process's. Everything is read and checked before
 /// anything is written, and a problem anywhere refuses the whole import
 /// (<see cref="TerritoryImportException"/>). Then, holding the map against other imports
 /// (<see cref="ITerritoryGrain.HoldImport"/>), the desks the new version adds are set up, the map
@@ -58,6 +62,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         var buildingRows = new List<BuildingRow>();
         var workerRows = new List<(string Where, WorkerProfile Worker)>();
         var catalogChecked = false;
+        (ImportFile File, string Json)? catalogFile = null;
         var hasBoundaries = false;
         if (request.Files.Count == 0)
         {
@@ -86,9 +91,19 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
                 case FileKind.Catalog:
                     try
                     {
-                        var checkedCatalog = CategoryCatalog.Load(new MemoryStream(file.Content, writable: false), file.Name);
-                        catalogChecked = true;
-                        progress($"{file.Name}: catalog of {checkedCatalog.Categories.Count} categories is valid");
+                        var checkedCatalog = CategoryCatalog.Load(file.Content, file.Name);
+                        var json = new StreamReader(new MemoryStream(file.Content, writable: false), Encoding.UTF8).ReadToEnd();
+                        var refusals = await grains.GetGrain<ICatalogGrain>(0).Check(json);
+                        problems.AddRange(refusals.Select(what => new ImportProblem(file.Name, what)));
+                        if (catalogFile is { } other)
+                        {
+                            problems.Add(new ImportProblem(file.Name, $"a second catalog (the first is {other.File.Name}): give one"));
+                        }
+
+                        catalogFile = (file, json);
+                        catalogChecked = refusals.Count == 0;
+                        progress($"{file.Name}: catalog of {checkedCatalog.Categories.Count} categories is valid"
+                            + (refusals.Count == 0 ? " and keeps every code of the current one" : ", but may not replace the current one"));
                     }
                     catch (Exception ex) when (ex is JsonException or InvalidDataException or ArgumentException or KeyNotFoundException)
                     {
@@ -151,7 +166,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         var generated = draft?.Generated ?? [];
         if (request.DryRun)
         {
-            return new TerritoryImportResult(null, buildings.Count, workerRows.Count, [], [], 0, repairs, generated, catalogChecked, true, clock.Elapsed.TotalSeconds);
+            return new TerritoryImportResult(null, buildings.Count, workerRows.Count, [], [], 0, repairs, generated, catalogChecked, null, true, clock.Elapsed.TotalSeconds);
         }
 
         var loader = new TerritoryLoader(grains, loggers.CreateLogger<TerritoryLoader>());
@@ -160,6 +175,9 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         await territory.HoldImport(importId);
         try
         {
+            // The catalog first: the desks set up below and the reports after the import need it.
+            (CategoryCatalog Catalog, int Version)? installed = catalogFile is { } given ? await InstallCatalog(given.File, given.Json, progress) : null;
+            var deskCatalog = installed?.Catalog ?? catalog;
             TerritorySummary summary;
             IReadOnlyList<string> removedGrids = [];
             IReadOnlyList<DeskRef> removedAreas = [];
@@ -172,18 +190,23 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
 
                 // Desks the new version adds are set up before it becomes current, so no report reaches
                 // a desk that does not know its place; desks that stay take their new place right after.
-                await loader.ConfigureDesks(areas, draft.Grids, paths, catalog, progress, desk => !IsCurrent(desk), cancellationToken);
+                await loader.ConfigureDesks(areas, draft.Grids, paths, deskCatalog, progress, desk => !IsCurrent(desk), cancellationToken);
                 var committed = await loader.CommitVersionAsync(cityId, importId, draft.Areas, draft.Grids);
                 summary = committed.Summary;
                 (removedGrids, removedAreas) = (committed.RemovedGrids, committed.RemovedAreas);
                 progress($"territory version {summary.Version} is current: {summary.Districts:N0} districts, {summary.Streets:N0} streets, "
                     + $"{summary.Communities:N0} communities, {summary.Grids:N0} grids ({removedGrids.Count:N0} grids and {removedAreas.Count:N0} areas of the previous version gone)");
                 await territory.HoldImport(importId);
-                await loader.ConfigureDesks(areas, draft.Grids, paths, catalog, progress, IsCurrent, cancellationToken);
+                await loader.ConfigureDesks(areas, draft.Grids, paths, deskCatalog, progress, IsCurrent, cancellationToken);
             }
             else
             {
                 summary = await territory.GetSummary();
+                if (installed is not null && summary.Version > 0)
+                {
+                    // No new map to set the desks up from: the new catalog's departments go under the current map's city desk.
+                    await loader.ConfigureDepartmentDesks(summary.CityId, installed.Value.Catalog);
+                }
             }
 
             await territory.HoldImport(importId);
@@ -222,12 +245,36 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
 
             LogImported(_logger, cityId, summary.Version, summary.Grids, buildingCount, workerCount, moved, clock.Elapsed.TotalSeconds);
             return new TerritoryImportResult(summary, buildingCount, workerCount, removedGrids, removedAreas.Select(d => d.Key).ToArray(), moved,
-                repairs, generated, catalogChecked, false, clock.Elapsed.TotalSeconds);
+                repairs, generated, catalogChecked, installed?.Version, false, clock.Elapsed.TotalSeconds);
         }
         finally
         {
             await territory.ReleaseImport(importId);
         }
+    }
+
+    /// <summary>
+    /// Stores the catalog as the cluster's next version and uses it in this process at once; the
+    /// other silos and gateways take it up at their next check (<see cref="CatalogRefresher"/>).
+    /// </summary>
+    private async Task<(CategoryCatalog Catalog, int Version)> InstallCatalog(ImportFile file, string json, Action<string> progress)
+    {
+        InstalledCatalog installed;
+        try
+        {
+            installed = await grains.GetGrain<ICatalogGrain>(0).Install(json);
+        }
+        catch (Errors.ValidationFailedException refused)
+        {
+            // Checked above; another import installed a catalog in between that this one does not follow.
+            throw new TerritoryImportException([new ImportProblem(file.Name, refused.Message)]);
+        }
+
+        var newer = CategoryCatalog.Load(file.Content, file.Name);
+        catalog.Replace(newer, installed.Version);
+        progress($"{file.Name}: catalog version {installed.Version} installed ({newer.Categories.Count} categories, {newer.Departments.Count} departments)");
+        LogCatalogInstalled(_logger, installed.Version, file.Name);
+        return (newer, installed.Version);
     }
 
     /// <summary>Each building's grid: the one its line names (which must exist), else the one its point lies in.</summary>
@@ -345,6 +392,9 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
 
     [LoggerMessage(5201, LogLevel.Information, "Territory import: {Message}")]
     private static partial void LogProgress(ILogger logger, string message);
+
+    [LoggerMessage(5210, LogLevel.Information, "Catalog version {Version} installed from {File}")]
+    private static partial void LogCatalogInstalled(ILogger logger, int version, string file);
 
     [LoggerMessage(5202, LogLevel.Information, "Territory {CityId} version {Version} imported: {Grids} grids, {Buildings} buildings, {Workers} workers; {Moved} open cases moved; {Seconds:F1} s")]
     private static partial void LogImported(ILogger logger, string cityId, int version, int grids, int buildings, int workers, int moved, double seconds);
