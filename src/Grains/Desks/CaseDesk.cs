@@ -391,6 +391,18 @@ public sealed partial class CaseDesk
         return state;
     }
 
+    /// <summary>Moves every open case of this desk away (<see cref="MoveAway"/>); answers how many moved.</summary>
+    public async Task<int> MoveAllAway(int territoryVersion, ICaseDeliveryPublisher publisher)
+    {
+        var moved = 0;
+        foreach (var id in _open.Keys.ToArray())
+        {
+            moved += await MoveAway(id, territoryVersion, publisher) ? 1 : 0;
+        }
+
+        return moved;
+    }
+
     /// <summary>
     /// Moves a case of this desk, whose place left the map in <paramref name="territoryVersion"/>, to
     /// the desk that holds its location now at the same level (a grid's case to the grid there, a

@@ -91,13 +91,7 @@ public sealed class DeskGrain(
             await state.WriteStateAsync();
         }
 
-        var moved = 0;
-        foreach (var id in _desk.Open.Select(s => s.Id).ToArray())
-        {
-            moved += await _desk.MoveAway(id, territoryVersion, publisher) ? 1 : 0;
-        }
-
-        return moved;
+        return await _desk.MoveAllAway(territoryVersion, publisher);
     }
 
     public async Task<AreaDesk?> GetDesk()

@@ -113,11 +113,7 @@ public sealed partial class GridGrain(
             await state.WriteStateAsync();
         }
 
-        var moved = 0;
-        foreach (var id in _desk.Open.Select(s => s.Id).ToArray())
-        {
-            moved += await _desk.MoveAway(id, territoryVersion, publisher) ? 1 : 0;
-        }
+        var moved = await _desk.MoveAllAway(territoryVersion, publisher);
 
         LogRetired(logger, GridId, territoryVersion, moved);
         return moved;
