@@ -18,7 +18,9 @@ public sealed class DeskState
     [Id(0)] public DeskSetup? Setup { get; set; }
 
     /// <summary>The territory version that no longer has this area, or null while it exists.</summary>
-    [Id(1)] public int? RetiredAt { get; set; }
+    /// <remarks>Id 20, not 1: ids 1 and up were the desk's book before the case journal, and desks
+    /// stored then still carry them (read and ignored).</remarks>
+    [Id(20)] public int? RetiredAt { get; set; }
 }
 
 /// <summary>
