@@ -15,8 +15,8 @@ public sealed record TerritoryImport(
 public sealed record TerritoryLoadReport(TerritorySummary Summary, int Buildings, int Workers, TimeSpan Elapsed);
 
 /// <summary>
-/// Loads a territory into the grains: the map, the area and department desks, the grid desks,
-/// buildings with the address book, and workers (who put themselves on their grid's roster).
+/// Loads a territory into the grains: the area and department desks, the grid desks, buildings
+/// with the address book, workers (who put themselves on their grid's roster), and last the map.
 /// Areas and grids are held while loading (they make up the map); buildings and workers stream.
 /// </summary>
 public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<TerritoryLoader> logger)
@@ -50,11 +50,14 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
             await territory.ImportGrids(chunk);
         }
 
-        var summary = await territory.Commit();
         var paths = PathsOf(areas, grids);
         await ConfigureDesks(areas, grids, paths, catalog, cancellationToken: cancellationToken);
         var buildings = await LoadBuildings(import.Buildings, paths, cancellationToken);
         var workers = await LoadWorkers(import.Workers, cancellationToken);
+
+        // The map last: whoever sees it (a gateway's readiness, a report located by a point) finds
+        // its desks, buildings and workers in place.
+        var summary = await territory.Commit();
         return new TerritoryLoadReport(summary, buildings, workers, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
