@@ -100,6 +100,12 @@ public sealed partial class GridGrain(
             throw new ValidationFailedException("grid.id", $"Setup for grid '{setup.Grid.Id}' sent to grid '{GridId}'.");
         }
 
+        if (state.RecordExists && state.State.Setup == setup && state.State.RetiredAt is null)
+        {
+            // A re-import that leaves this grid as it was: nothing to write.
+            return;
+        }
+
         state.State.Setup = setup;
         state.State.RetiredAt = null;
         await state.WriteStateAsync();
