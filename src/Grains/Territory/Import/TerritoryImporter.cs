@@ -62,7 +62,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         var buildingRows = new List<BuildingRow>();
         var workerRows = new List<(string Where, WorkerProfile Worker)>();
         var catalogChecked = false;
-        (ImportFile File, string Json)? catalogFile = null;
+        (ImportFile File, string Json, CategoryCatalog Parsed)? catalogFile = null;
         var hasBoundaries = false;
         if (request.Files.Count == 0)
         {
@@ -100,7 +100,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
                             problems.Add(new ImportProblem(file.Name, $"a second catalog (the first is {other.File.Name}): give one"));
                         }
 
-                        catalogFile = (file, json);
+                        catalogFile = (file, json, checkedCatalog);
                         catalogChecked = refusals.Count == 0;
                         progress($"{file.Name}: catalog of {checkedCatalog.Categories.Count} categories is valid"
                             + (refusals.Count == 0 ? " and keeps every code of the current one" : ", but may not replace the current one"));
@@ -176,7 +176,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
         try
         {
             // The catalog first: the desks set up below and the reports after the import need it.
-            (CategoryCatalog Catalog, int Version)? installed = catalogFile is { } given ? await InstallCatalog(given.File, given.Json, progress) : null;
+            (CategoryCatalog Catalog, int Version)? installed = catalogFile is { } given ? await InstallCatalog(given.File, given.Json, given.Parsed, progress) : null;
             var deskCatalog = installed?.Catalog ?? catalog;
             TerritorySummary summary;
             IReadOnlyList<string> removedGrids = [];
@@ -257,7 +257,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
     /// Stores the catalog as the cluster's next version and uses it in this process at once; the
     /// other silos and gateways take it up at their next check (<see cref="CatalogRefresher"/>).
     /// </summary>
-    private async Task<(CategoryCatalog Catalog, int Version)> InstallCatalog(ImportFile file, string json, Action<string> progress)
+    private async Task<(CategoryCatalog Catalog, int Version)> InstallCatalog(ImportFile file, string json, CategoryCatalog newer, Action<string> progress)
     {
         InstalledCatalog installed;
         try
@@ -270,7 +270,6 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
             throw new TerritoryImportException([new ImportProblem(file.Name, refused.Message)]);
         }
 
-        var newer = CategoryCatalog.Load(file.Content, file.Name);
         catalog.Replace(newer, installed.Version);
         progress($"{file.Name}: catalog version {installed.Version} installed ({newer.Categories.Count} categories, {newer.Departments.Count} departments)");
         LogCatalogInstalled(_logger, installed.Version, file.Name);
