@@ -60,7 +60,7 @@ public sealed record GridDesk(
     [property: Id(6)] CaseStatistics Statistics,
     [property: Id(7)] int? RetiredAt = null);
 
-/// <summary>What a grid needs to know to run its desk.</summary>
+/// <summary>A grid and its place in the territory tree, as one version of the map has them.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.GridSetup")]
 public sealed record GridSetup(
     [property: Id(0)] GridInfo Grid,

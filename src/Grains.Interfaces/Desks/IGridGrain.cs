@@ -11,9 +11,10 @@ namespace Dispatch.Desks;
 [Alias("Dispatch.IGridGrain")]
 public interface IGridGrain : IGrainWithStringKey
 {
-    [Alias("Configure")] Task Configure(GridSetup setup);
-
-    /// <summary>The desk, or null when no grid has this id.</summary>
+    /// <summary>
+    /// The desk, or null when no grid has this id. Its name and place come from the current map; a
+    /// grid the map no longer has shows the place it had when it was retired.
+    /// </summary>
     [Alias("GetDesk")] Task<GridDesk?> GetDesk();
 
     /// <summary>Adds or updates a worker on the roster.</summary>
@@ -40,9 +41,11 @@ public interface IGridGrain : IGrainWithStringKey
     /// The grid is not in territory version <paramref name="territoryVersion"/>: its desk closes, and
     /// each of its open cases moves to the desk that now holds the case's location (an event on the
     /// case, listed on both desks). Cases that reach it later are moved on the same way. Answers how
-    /// many cases it moved; calling it again moves only what is left.
+    /// many cases it moved; calling it again moves only what is left. <paramref name="lastPlace"/> is
+    /// where the grid was, shown on its desk from now on. A later version that has the grid again
+    /// opens its desk again.
     /// </summary>
-    [Alias("Retire")] Task<int> Retire(int territoryVersion);
+    [Alias("Retire")] Task<int> Retire(int territoryVersion, GridSetup lastPlace);
 
     /// <summary>Fires every deadline that is due. Called by the desk's own timer and reminder.</summary>
     [Alias("Wake")] Task Wake();

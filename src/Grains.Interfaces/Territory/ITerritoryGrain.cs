@@ -60,6 +60,9 @@ public interface ITerritoryGrain : IGrainWithStringKey
 
     [Alias("GetGrid")] Task<GridInfo?> GetGrid(string gridId);
 
+    /// <summary>A grid with its place in the current map, or null when the map has no grid with this id.</summary>
+    [Alias("GetGridSetup")] Task<Desks.GridSetup?> GetGridSetup(string gridId);
+
     /// <summary>The areas (or, under a community, the grids) directly below an area.</summary>
     [Alias("GetChildren")] Task<IReadOnlyList<string>> GetChildren(string areaId);
 

@@ -1,10 +1,13 @@
 namespace Dispatch.Territory;
 
-/// <summary>A new version of the map is current: its summary, and the grids and areas (their desks) it no longer has.</summary>
+/// <summary>
+/// A new version of the map is current: its summary, and the grids (with the place each had) and
+/// areas (their desks) it no longer has.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.TerritoryVersionCommitted")]
 public sealed record TerritoryVersionCommitted(
     [property: Id(0)] TerritorySummary Summary,
-    [property: Id(1)] IReadOnlyList<string> RemovedGrids,
+    [property: Id(1)] IReadOnlyList<Desks.GridSetup> RemovedGrids,
     [property: Id(2)] IReadOnlyList<DeskRef> RemovedAreas);
 
 /// <summary>The ids of one version's areas and grids.</summary>

@@ -18,10 +18,14 @@ public sealed record RosterMember(
     [property: Id(0)] WorkerProfile Profile,
     [property: Id(1)] bool OnDuty);
 
-/// <summary>What a grid keeps as grain state: how it was set up. Its cases and duty are in the journal.</summary>
+/// <summary>
+/// What a grid keeps as grain state: its roster, and whether it was retired. Its place is the map's
+/// (<see cref="ITerritoryGrain.GetGridSetup"/>), its cases and duty are in the journal.
+/// </summary>
 [GenerateSerializer, Alias("Dispatch.GridState")]
 public sealed class GridState
 {
+    /// <summary>The place the grid had when it was retired (grids stored before the map held their place keep their last one).</summary>
     [Id(0)] public GridSetup? Setup { get; set; }
     [Id(1)] public Dictionary<string, RosterMember> Roster { get; set; } = [];
 
@@ -61,6 +65,8 @@ public sealed partial class GridGrain(
 
     private string GridId => this.GetPrimaryKeyString();
 
+    private ITerritoryGrain Territory => GrainFactory.GetGrain<ITerritoryGrain>(options.Value.CityId);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var self = this.AsReference<IGridGrain>();
@@ -93,29 +99,17 @@ public sealed partial class GridGrain(
 
     public Task OnCaseEvents(IReadOnlyList<CaseEvent> events) => _desk.Observe(events);
 
-    public async Task Configure(GridSetup setup)
+    public async Task<int> Retire(int territoryVersion, GridSetup lastPlace)
     {
-        if (setup.Grid.Id != GridId)
+        if (lastPlace.Grid.Id != GridId)
         {
-            throw new ValidationFailedException("grid.id", $"Setup for grid '{setup.Grid.Id}' sent to grid '{GridId}'.");
+            throw new ValidationFailedException("grid.id", $"The place of grid '{lastPlace.Grid.Id}' sent to grid '{GridId}'.");
         }
 
-        if (state.RecordExists && state.State.Setup == setup && state.State.RetiredAt is null)
-        {
-            // A re-import that leaves this grid as it was: nothing to write.
-            return;
-        }
-
-        state.State.Setup = setup;
-        state.State.RetiredAt = null;
-        await state.WriteStateAsync();
-    }
-
-    public async Task<int> Retire(int territoryVersion)
-    {
-        if (state.State.RetiredAt != territoryVersion)
+        if (state.State.RetiredAt != territoryVersion || state.State.Setup != lastPlace)
         {
             state.State.RetiredAt = territoryVersion;
+            state.State.Setup = lastPlace;
             await state.WriteStateAsync();
         }
 
@@ -127,7 +121,9 @@ public sealed partial class GridGrain(
 
     public async Task<GridDesk?> GetDesk()
     {
-        if (state.State.Setup is not { } setup)
+        var current = await Territory.GetGridSetup(GridId);
+        var retiredAt = current is null ? state.State.RetiredAt : null;
+        if ((current ?? (retiredAt is null ? null : state.State.Setup)) is not { } setup)
         {
             return null;
         }
@@ -138,7 +134,7 @@ public sealed partial class GridGrain(
             .ToArray();
         var open = _desk.Open.OrderBy(s => s.ReportedAt).Select(s => s.ToEntry()).ToArray();
         return new GridDesk(GridId, setup.Grid.Name, setup.Path, roster, open,
-            await _desk.Notices(options.Value.NoticesKept), await register.StatisticsAsync(_desk.Self, time.Now), state.State.RetiredAt);
+            await _desk.Notices(options.Value.NoticesKept), await register.StatisticsAsync(_desk.Self, time.Now), retiredAt);
     }
 
     public async Task UpsertWorker(WorkerProfile profile)
@@ -238,7 +234,7 @@ public sealed partial class GridGrain(
     /// </summary>
     async Task IDeskPolicy.TakeIn(CaseState taken)
     {
-        if (state.State.RetiredAt is { } version)
+        if (state.State.RetiredAt is { } version && !await IsBackOnTheMap())
         {
             // Delivered here after the grid left the map (a report located by a building whose
             // record still names this grid, say): on to the desk that holds the place now.
@@ -290,6 +286,19 @@ public sealed partial class GridGrain(
         await _desk.Record(after.Id, s => s.Status == IncidentStatus.Registered
             ? TryDispatch(s, before.Assignee?.WorkerId is { } rejectedBy ? $"re-dispatch after {rejectedBy} rejected" : "re-dispatch")
             : null);
+
+    /// <summary>A retired grid that a later version of the map has again opens its desk again.</summary>
+    private async Task<bool> IsBackOnTheMap()
+    {
+        if (await Territory.GetGridSetup(GridId) is null)
+        {
+            return false;
+        }
+
+        state.State.RetiredAt = null;
+        await state.WriteStateAsync();
+        return true;
+    }
 
     /// <summary>To the next eligible worker, or back to the queue with a notice when nobody is.</summary>
     private CaseChange Redispatch(CaseState s, string? passOver, string reason)

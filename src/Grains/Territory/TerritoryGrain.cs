@@ -1,3 +1,4 @@
+using Dispatch.Desks;
 using Dispatch.Errors;
 
 namespace Dispatch.Territory;
@@ -122,7 +123,9 @@ public sealed class TerritoryGrain(
     public async Task<TerritoryVersionCommitted> CommitVersion(string importId)
     {
         RequireHold(importId);
-        var removedGrids = state.State.Grids.Keys.Where(id => !_stagedGrids.ContainsKey(id)).Order(StringComparer.Ordinal).ToArray();
+        // Each removed grid's place in the map it leaves: its desk shows it from now on.
+        var removedGrids = state.State.Grids.Values.Where(g => !_stagedGrids.ContainsKey(g.Id)).OrderBy(g => g.Id, StringComparer.Ordinal)
+            .Select(g => new GridSetup(g, _map!.PathOfGrid(g.Id)!)).ToArray();
         var removedAreas = state.State.Areas.Values.Where(a => !_stagedAreas.ContainsKey(a.Id))
             .Select(a => new DeskRef(a.Level, a.Id)).OrderBy(d => d.Key, StringComparer.Ordinal).ToArray();
         var summary = await Install(new Dictionary<string, AreaInfo>(_stagedAreas), new Dictionary<string, GridInfo>(_stagedGrids));
@@ -191,6 +194,9 @@ public sealed class TerritoryGrain(
     public Task<AreaInfo?> GetArea(string areaId) => Task.FromResult(state.State.Areas.GetValueOrDefault(areaId));
 
     public Task<GridInfo?> GetGrid(string gridId) => Task.FromResult(state.State.Grids.GetValueOrDefault(gridId));
+
+    public Task<GridSetup?> GetGridSetup(string gridId) =>
+        Task.FromResult(state.State.Grids.TryGetValue(gridId, out var grid) && _map?.PathOfGrid(gridId) is { } path ? new GridSetup(grid, path) : null);
 
     public Task<IReadOnlyList<string>> GetChildren(string areaId) =>
         Task.FromResult(_map?.ChildrenOf(areaId) ?? []);

@@ -24,9 +24,6 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
     private const int Batch = 1000;
     private const int Parallelism = 64;
 
-    /// <summary>Grid desks set up between two progress lines.</summary>
-    private const int ProgressEvery = 10_000;
-
     /// <summary>Address entries gathered per address-book partition before one AddMany sends them.</summary>
     private const int AddressBatch = 5_000;
 
@@ -51,7 +48,7 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         }
 
         var paths = PathsOf(areas, grids);
-        await ConfigureDesks(areas, grids, paths, catalog, cancellationToken: cancellationToken);
+        await ConfigureDesks(areas, grids, catalog, cancellationToken: cancellationToken);
         var buildings = await LoadBuildings(import.Buildings, paths, cancellationToken);
         var workers = await LoadWorkers(import.Workers, cancellationToken);
 
@@ -95,24 +92,13 @@ public sealed partial class TerritoryLoader(IGrainFactory grains, ILogger<Territ
         return paths;
     }
 
-    /// <summary>Sets up the area, department and grid desks of a map (those <paramref name="which"/> picks, else all).</summary>
-    public async Task ConfigureDesks(IReadOnlyDictionary<string, AreaInfo> areas, IReadOnlyCollection<GridInfo> grids, IReadOnlyDictionary<string, TerritoryPath> paths,
-        Catalog.CategoryCatalog catalog, Action<string>? progress = null, Func<DeskRef, bool>? which = null, CancellationToken cancellationToken = default)
-    {
-        which ??= _ => true;
-        await LoadDesks(areas, grids, catalog, which, cancellationToken);
-        var picked = grids.Where(g => which(DeskRef.Grid(g.Id))).ToArray();
-        var done = 0;
-        foreach (var chunk in picked.Chunk(ProgressEvery))
-        {
-            await Parallel.ForEachAsync(chunk, Options(cancellationToken), async (grid, _) =>
-                await grains.GetGrain<IGridGrain>(grid.Id).Configure(new GridSetup(grid, paths[grid.Id])));
-            done += chunk.Length;
-            progress?.Invoke($"grid desks set up: {done:N0} of {picked.Length:N0}");
-        }
-
-        LogStage(logger, "grids", picked.Length);
-    }
+    /// <summary>
+    /// Sets up the area and department desks of a map (those <paramref name="which"/> picks, else all).
+    /// Grid desks need no setting up: each takes its place from the map (<see cref="ITerritoryGrain.GetGridSetup"/>).
+    /// </summary>
+    public async Task ConfigureDesks(IReadOnlyDictionary<string, AreaInfo> areas, IReadOnlyCollection<GridInfo> grids,
+        Catalog.CategoryCatalog catalog, Func<DeskRef, bool>? which = null, CancellationToken cancellationToken = default) =>
+        await LoadDesks(areas, grids, catalog, which ?? (_ => true), cancellationToken);
 
     /// <summary>
     /// Sets up a desk for every department of <paramref name="catalog"/> under the city desk: a new

@@ -114,6 +114,33 @@ public sealed class TerritoryReimportTests(DispatchClusterFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_grid_desk_shows_the_place_the_map_gives_it_and_opens_again_when_the_grid_comes_back()
+    {
+        await ImportFirstVersion();
+        var second = await ImportSecondVersion();
+
+        // Gone from the map: the desk shows the place it had, and when it was retired.
+        var retired = await fixture.Grains.GetGrain<IGridGrain>("TS-3-3").GetDesk();
+        Assert.Equal(second.Summary!.Version, retired!.RetiredAt);
+        Assert.Equal("TS-3", retired.Path.CommunityId);
+        var split = await fixture.Grains.GetGrain<IGridGrain>("TS-3-3a").GetDesk();
+        Assert.Null(split!.RetiredAt);
+        Assert.Equal(new TerritoryPath(TestCity.CityId, split.Path.DistrictId, "TS", "TS-3", "TS-3-3a"), split.Path);
+
+        // The first version again: TS-3-3 is back and takes reports; the halves are retired.
+        var third = await ImportFirstVersion();
+        Assert.Contains("TS-3-3a", third.RemovedGrids);
+        var back = await fixture.Grains.GetGrain<IGridGrain>("TS-3-3").GetDesk();
+        Assert.Null(back!.RetiredAt);
+        var (lon, lat) = Centre(GridRect(3, 3));
+        var report = await ReportAt(lon, lat, "sanitation");
+        var dispatched = await fixture.IncidentWhen(report.Id, v => v.Assignee?.WorkerId == "W-TS-3-3");
+        Assert.Equal(DeskRef.Grid("TS-3-3"), dispatched.Tracker);
+        Assert.DoesNotContain(dispatched.Timeline, t => t.Action == IncidentAction.Move);
+        Assert.Equal(third.Summary!.Version, (await fixture.Grains.GetGrain<IGridGrain>("TS-3-3a").GetDesk())!.RetiredAt);
+    }
+
+    [Fact]
     public async Task A_refused_import_changes_nothing()
     {
         await ImportFirstVersion();

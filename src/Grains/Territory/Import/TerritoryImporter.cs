@@ -179,7 +179,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
             (CategoryCatalog Catalog, int Version)? installed = catalogFile is { } given ? await InstallCatalog(given.File, given.Json, given.Parsed, progress) : null;
             var deskCatalog = installed?.Catalog ?? catalog;
             TerritorySummary summary;
-            IReadOnlyList<string> removedGrids = [];
+            IReadOnlyList<Desks.GridSetup> removedGrids = [];
             IReadOnlyList<DeskRef> removedAreas = [];
             if (draft is not null)
             {
@@ -190,14 +190,15 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
 
                 // Desks the new version adds are set up before it becomes current, so no report reaches
                 // a desk that does not know its place; desks that stay take their new place right after.
-                await loader.ConfigureDesks(areas, draft.Grids, paths, deskCatalog, progress, desk => !IsCurrent(desk), cancellationToken);
+                // (Grid desks read theirs from the map.)
+                await loader.ConfigureDesks(areas, draft.Grids, deskCatalog, desk => !IsCurrent(desk), cancellationToken);
                 var committed = await loader.CommitVersionAsync(cityId, importId, draft.Areas, draft.Grids);
                 summary = committed.Summary;
                 (removedGrids, removedAreas) = (committed.RemovedGrids, committed.RemovedAreas);
                 progress($"territory version {summary.Version} is current: {summary.Districts:N0} districts, {summary.Streets:N0} streets, "
                     + $"{summary.Communities:N0} communities, {summary.Grids:N0} grids ({removedGrids.Count:N0} grids and {removedAreas.Count:N0} areas of the previous version gone)");
                 await territory.HoldImport(importId);
-                await loader.ConfigureDesks(areas, draft.Grids, paths, deskCatalog, progress, IsCurrent, cancellationToken);
+                await loader.ConfigureDesks(areas, draft.Grids, deskCatalog, IsCurrent, cancellationToken);
             }
             else
             {
@@ -227,7 +228,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
             var moved = 0;
             foreach (var chunk in removedGrids.Chunk(1_000))
             {
-                var counts = await Task.WhenAll(chunk.Select(id => grains.GetGrain<Desks.IGridGrain>(id).Retire(summary.Version)));
+                var counts = await Task.WhenAll(chunk.Select(place => grains.GetGrain<Desks.IGridGrain>(place.Grid.Id).Retire(summary.Version, place)));
                 moved += counts.Sum();
             }
 
@@ -244,7 +245,7 @@ public sealed partial class TerritoryImporter(IGrainFactory grains, CategoryCata
             }
 
             LogImported(_logger, cityId, summary.Version, summary.Grids, buildingCount, workerCount, moved, clock.Elapsed.TotalSeconds);
-            return new TerritoryImportResult(summary, buildingCount, workerCount, removedGrids, removedAreas.Select(d => d.Key).ToArray(), moved,
+            return new TerritoryImportResult(summary, buildingCount, workerCount, removedGrids.Select(g => g.Grid.Id).ToArray(), removedAreas.Select(d => d.Key).ToArray(), moved,
                 repairs, generated, catalogChecked, installed?.Version, false, clock.Elapsed.TotalSeconds);
         }
         finally
