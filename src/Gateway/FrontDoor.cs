@@ -187,6 +187,7 @@ public static class FrontDoor
         api.MapIncidentsApi();
         api.MapDesksApi();
         api.MapWorkersApi();
+        api.MapVisitsApi();
         api.MapReferenceApi();
         api.MapTerritoryApi();
         api.MapFeedApi();

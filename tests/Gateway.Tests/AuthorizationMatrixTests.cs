@@ -25,6 +25,8 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "POST", $"{Unknown}/reassign", "OA" },
         { "POST", $"{Unknown}/rate", "HOA" },
         { "GET", "/api/v1/grids/D01-S01-C01-G01/desk", "HOA" },
+        { "GET", "/api/v1/grids/D01-S01-C01-G01/visits", "HOA" },
+        { "PUT", "/api/v1/grids/D01-S01-C01-G01/visits", "OA" },
         { "GET", "/api/v1/desks/community:D01-S01-C01", "HOA" },
         { "GET", "/api/v1/statistics/street:D01-S01", "HOA" },
         { "GET", "/api/v1/workers/W000001", "WOA" },

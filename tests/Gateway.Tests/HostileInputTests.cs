@@ -211,6 +211,28 @@ public sealed class HostileInputTests(GatewayFactory gateway) : IClassFixture<Ga
             yield return new($"duty: worker {Short(id)}", HttpMethod.Put, $"/api/v1/workers/{Uri.EscapeDataString(id)}/duty", "{\"onDuty\":true}");
         }
 
+        // Visit plans: every field of a visit checked, the whole plan refused for one bad visit.
+        const string visits = "/api/v1/grids/D01-S01-C01-G01/visits";
+        static string Plan(object visit) => JsonSerializer.Serialize(new { visits = new[] { visit } });
+        var good = new { id = "kp-1", kind = "KeyPerson", buildingId = "D01-S01-C01-G01-B001", subject = "x", everyDays = 7, start = "2031-01-06T09:00:00+08:00" };
+        foreach (var injection in Injections.Concat(OddUnicode).Take(12))
+        {
+            yield return new($"visits: id {Short(Escape(injection))}", HttpMethod.Put, visits, Plan(good with { id = injection }));
+            yield return new($"visits: building {Short(Escape(injection))}", HttpMethod.Put, visits, Plan(good with { buildingId = injection }));
+        }
+
+        foreach (var time in BadTimes)
+        {
+            yield return new($"visits: start {time}", HttpMethod.Put, visits, Plan(good with { start = time }));
+        }
+
+        foreach (var body in new[] { Plan(good with { everyDays = -1 }), Plan(good with { everyDays = int.MaxValue }), Plan(good with { subject = new string('x', 5000) }),
+            Plan(good with { kind = "1" }), "{\"visits\":{}}", "{\"visits\":\"kp-1\"}", "{\"visits\":[1]}", "null", "[]",
+            JsonSerializer.Serialize(new { visits = Enumerable.Range(0, 501).Select(i => good with { id = $"v{i}" }) }) })
+        {
+            yield return new($"visits: {Short(body)}", HttpMethod.Put, visits, body);
+        }
+
         // Reads: bad dates, limits, cursors, filters and ids. A read may answer 200, never 5xx.
         foreach (var time in BadTimes)
         {
@@ -242,7 +264,7 @@ public sealed class HostileInputTests(GatewayFactory gateway) : IClassFixture<Ga
                 yield return new($"list: {filter}={Short(Escape(injection))}", HttpMethod.Get, $"{incidents}?{filter}={value}", MustRefuse: false);
             }
 
-            foreach (var path in new[] { "/api/v1/incidents/{0}", "/api/v1/grids/{0}/desk", "/api/v1/desks/{0}", "/api/v1/desks/community:{0}", "/api/v1/statistics/{0}",
+            foreach (var path in new[] { "/api/v1/incidents/{0}", "/api/v1/grids/{0}/desk", "/api/v1/grids/{0}/visits", "/api/v1/desks/{0}", "/api/v1/desks/community:{0}", "/api/v1/statistics/{0}",
                 "/api/v1/statistics/grid:{0}", "/api/v1/workers/{0}", "/api/v1/territory/areas/{0}", "/api/v1/territory/grids/{0}", "/api/v1/territory/buildings/{0}" })
             {
                 yield return new($"read: {path} {Short(Escape(injection))}", HttpMethod.Get, string.Format(System.Globalization.CultureInfo.InvariantCulture, path, value), MustRefuse: false);
@@ -323,7 +345,7 @@ public sealed class HostileInputTests(GatewayFactory gateway) : IClassFixture<Ga
     private async Task<IncidentView> Case(string id) =>
         (await gateway.ClientFor(GatewayFactory.Operator).GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{id}", GatewayFactory.Json))!;
 
-    /// <summary>What the API shows: the city's figures, the register's ids, the suite's case and worker W000001.</summary>
+    /// <summary>What the API shows: the city's figures, the register's ids, the suite's case, worker W000001 and a grid's visit plan.</summary>
     private async Task<string> Snapshot(string id)
     {
         var client = gateway.ClientFor(GatewayFactory.Operator);
@@ -331,8 +353,9 @@ public sealed class HostileInputTests(GatewayFactory gateway) : IClassFixture<Ga
         var register = await client.GetFromJsonAsync<Apis.IncidentListResponse>("/api/v1/incidents?limit=200", GatewayFactory.Json);
         var view = await Case(id);
         var worker = await client.GetStringAsync("/api/v1/workers/W000001");
+        var visits = await client.GetStringAsync("/api/v1/grids/D01-S01-C01-G01/visits");
         return string.Join('\n', statistics, string.Join(',', register!.Items.Select(i => $"{i.Id}:{i.Status}")),
-            string.Join(',', view.Timeline.Select(t => $"{t.Action}:{t.Actor}:{t.Reason}")), view.Status, worker);
+            string.Join(',', view.Timeline.Select(t => $"{t.Action}:{t.Actor}:{t.Reason}")), view.Status, worker, visits);
     }
 
     /// <summary>

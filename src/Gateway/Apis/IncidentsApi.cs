@@ -68,6 +68,11 @@ public static class IncidentsApi
 
     private static async Task<Results<Created<IncidentView>, Ok<IncidentView>>> Report(ReportRequest body, HttpContext http, ReportSubmission submission)
     {
+        if (body.Channel == Channel.Visit)
+        {
+            throw new ValidationFailedException("channel", "'Visit' cases are made by a grid's visit plan (PUT /api/v1/grids/{gridId}/visits), not reported.");
+        }
+
         var (view, replay) = await submission.Submit(http, body, new NewReport(
             body.Category ?? "",
             body.Description ?? "",

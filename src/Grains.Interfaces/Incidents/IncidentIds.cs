@@ -15,9 +15,21 @@ public static class IncidentIds
     {
         Span<byte> random = stackalloc byte[8];
         RandomNumberGenerator.Fill(random);
-        var bits = BitConverter.ToUInt64(random);
+        return Format(now, BitConverter.ToUInt64(random));
+    }
+
+    /// <summary>
+    /// The case number of <paramref name="day"/> that <paramref name="seed"/> names: the same for the
+    /// same seed in every process, so whatever makes a case on its own schedule can make it again
+    /// without making a second one.
+    /// </summary>
+    public static string Derived(DateTimeOffset day, string seed) =>
+        Format(day, BitConverter.ToUInt64(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed))));
+
+    private static string Format(DateTimeOffset day, ulong bits)
+    {
         Span<char> text = stackalloc char[9 + RandomLength];
-        now.UtcDateTime.TryFormat(text, out _, "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        day.UtcDateTime.TryFormat(text, out _, "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
         text[8] = '-';
         for (var i = 0; i < RandomLength; i++)
         {

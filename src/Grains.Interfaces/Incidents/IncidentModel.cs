@@ -11,6 +11,9 @@ public enum Channel
     App = 2,
     BuildingLeader = 3,
     Open311 = 4,
+
+    /// <summary>A visit of a grid's visit plan, made by the plan when it falls due (never by a caller).</summary>
+    Visit = 5,
 }
 
 /// <summary>Who reported the case and how to call them back.</summary>

@@ -340,12 +340,15 @@ public sealed partial class GridGrain(
 
     private bool Undelivered(CaseState s) => s.Status == IncidentStatus.Registered && !s.Delivered && s.Tracker == _desk.Self;
 
-    /// <summary>An open case of the same category at the same building, into which a new report merges.</summary>
+    /// <summary>
+    /// An open case of the same category at the same building, into which a new report merges. Visits
+    /// of the plan are never duplicates: two key persons in one building are two visits.
+    /// </summary>
     private CaseState? FindDuplicateOf(CaseState taken) =>
-        taken.Placement.BuildingId is not { } building
+        taken.Placement.BuildingId is not { } building || taken.Channel == Channel.Visit
             ? null
             : _desk.Open
-                .Where(s => s.Id != taken.Id && s.Placement.BuildingId == building && s.Status.IsAwaitingResult()
+                .Where(s => s.Id != taken.Id && s.Placement.BuildingId == building && s.Status.IsAwaitingResult() && s.Channel != Channel.Visit
                     && string.Equals(s.Category, taken.Category, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(s => s.ReportedAt)
                 .FirstOrDefault();
