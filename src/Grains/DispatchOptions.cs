@@ -29,4 +29,21 @@ public sealed class DispatchOptions
     /// <summary>Notices kept on a desk, newest first. Default: 100.</summary>
     [Range(1, 10_000)]
     public int NoticesKept { get; set; } = 100;
+
+    /// <summary>
+    /// The weights of the assessment's score: response, resolution and satisfaction rate. Default
+    /// 0.2, 0.4, 0.4 (the share many 12345 hotlines use; set a city's own).
+    /// </summary>
+    public AssessmentWeightOptions Assessment { get; set; } = new();
+}
+
+/// <summary>The weights of <see cref="DispatchOptions.Assessment"/>.</summary>
+public sealed class AssessmentWeightOptions
+{
+    [Range(0.0, 100.0)]
+    public double ResponseWeight { get; set; } = 0.2;
+    [Range(0.0, 100.0)]
+    public double ResolutionWeight { get; set; } = 0.4;
+    [Range(0.0, 100.0)]
+    public double SatisfactionWeight { get; set; } = 0.4;
 }

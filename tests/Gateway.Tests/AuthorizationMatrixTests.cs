@@ -29,6 +29,8 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "PUT", "/api/v1/grids/D01-S01-C01-G01/visits", "OA" },
         { "GET", "/api/v1/desks/community:D01-S01-C01", "HOA" },
         { "GET", "/api/v1/statistics/street:D01-S01", "HOA" },
+        { "GET", "/api/v1/statistics/street:D01-S01?month=2026-11", "HOA" },
+        { "GET", "/api/v1/assessment?level=street", "HOA" },
         { "GET", "/api/v1/workers/W000001", "WOA" },
         { "PUT", "/api/v1/workers/W000001/duty", "WOA" },
         { "GET", "/api/v1/catalog", "HWOA" },

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 
 namespace Dispatch.Gateway.Apis;
 
-/// <summary>The statistics of one desk and everything below it.</summary>
-public sealed record StatisticsResponse(string Desk, CaseStatistics Statistics);
+/// <summary>The statistics of one desk and everything below it: since the start, or for the cases reported in a period.</summary>
+public sealed record StatisticsResponse(string Desk, CaseStatistics Statistics, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
 /// <summary>Desks and statistics: the grid leader's desk, area and department desks, rolled-up figures.</summary>
 public static class DesksApi
@@ -28,7 +28,12 @@ public static class DesksApi
             .WithSummary("An area or department desk by key (community:D01-S01-C01, street:D01-S01, district:D01, city:demo, department:POLICE): owned cases, escalated cases, notices.");
 
         api.MapGet("/statistics/{key}", Statistics)
-            .WithSummary("Statistics of an area (grid:..., community:..., street:..., district:..., city:...: every case located in it) or of a department (department:...: the cases it owns).");
+            .WithSummary("Statistics of an area (grid:..., community:..., street:..., district:..., city:...: every case located in it) or of a department (department:...: the cases it owns); "
+                + "with month=2026-11 or from and to, of the cases reported in that period.");
+
+        api.MapGet("/assessment", Assessment)
+            .WithSummary("The monthly assessment: streets, communities or departments (level=) ranked by response, resolution and satisfaction rate "
+                + "for a period (month=2026-11, or from and to; default this month).");
         return app;
     }
 
@@ -45,7 +50,7 @@ public static class DesksApi
 
     /// <summary>From the register, not from the desk: figures never wait behind a busy desk's work.</summary>
     private static async Task<Ok<StatisticsResponse>> Statistics(
-        string key, IGrainFactory grains, ClusterCalls calls, CategoryCatalog catalog, IOptions<DispatchOptions> options)
+        string key, HttpRequest request, IGrainFactory grains, ClusterCalls calls, CategoryCatalog catalog, IOptions<DispatchOptions> options)
     {
         var desk = ParseKey(key);
         var territory = grains.GetGrain<ITerritoryGrain>(options.Value.CityId);
@@ -60,8 +65,29 @@ public static class DesksApi
             throw new NotFoundException("desk", key);
         }
 
-        var statistics = await calls.Idempotent(() => grains.GetGrain<IIncidentSearchGrain>(0).Statistics(desk));
+        var search = grains.GetGrain<IIncidentSearchGrain>(0);
+        if (PeriodReader.Read(request.Query) is { } period)
+        {
+            var inPeriod = await calls.Idempotent(() => search.StatisticsFor(desk, period.From, period.To));
+            return TypedResults.Ok(new StatisticsResponse(desk.Key, inPeriod, period.From, period.To));
+        }
+
+        var statistics = await calls.Idempotent(() => search.Statistics(desk));
         return TypedResults.Ok(new StatisticsResponse(desk.Key, statistics));
+    }
+
+    private static async Task<Ok<Assessment>> Assessment(HttpRequest request, IGrainFactory grains, ClusterCalls calls, TimeProvider clock)
+    {
+        var levelText = IncidentQueryReader.Single(request.Query, "level") ?? "community";
+        var level = levelText.ToLowerInvariant() switch
+        {
+            "street" => OrgLevel.Street,
+            "community" => OrgLevel.Community,
+            "department" => OrgLevel.Department,
+            _ => throw new ValidationFailedException("level", $"'{levelText}' is not a level an assessment ranks: street, community or department."),
+        };
+        var (from, to) = PeriodReader.Read(request.Query) ?? PeriodReader.MonthOf(clock.GetUtcNow());
+        return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IIncidentSearchGrain>(0).Assess(new AssessmentQuery(level, from, to))));
     }
 
     private static DeskRef ParseKey(string key) =>

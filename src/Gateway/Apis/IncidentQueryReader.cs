@@ -100,7 +100,7 @@ public static class IncidentQueryReader
     private static IEnumerable<string> Values(IQueryCollection query, string name) =>
         query[name].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    private static string? Single(IQueryCollection query, string name)
+    internal static string? Single(IQueryCollection query, string name)
     {
         var values = query[name];
         if (values.Count > 1)
@@ -111,7 +111,7 @@ public static class IncidentQueryReader
         return string.IsNullOrWhiteSpace(values.ToString()) ? null : values.ToString().Trim();
     }
 
-    private static DateTimeOffset? Time(IQueryCollection query, string name)
+    internal static DateTimeOffset? Time(IQueryCollection query, string name)
     {
         // An unescaped '+' of an offset arrives as a space.
         var text = Single(query, name)?.Replace(' ', '+');

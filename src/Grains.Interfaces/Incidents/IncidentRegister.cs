@@ -107,6 +107,9 @@ public static class IncidentRegister
     public static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public const int MaxLimit = 200;
+
+    /// <summary>The longest period one assessment or period's statistics may cover: a year.</summary>
+    public static readonly TimeSpan MaxAssessedRange = TimeSpan.FromDays(366);
 }
 
 /// <summary>Answers register searches and figures. Stateless, so every silo answers them in parallel, never queued behind a desk.</summary>
@@ -117,4 +120,10 @@ public interface IIncidentSearchGrain : IGrainWithIntegerKey
 
     /// <summary>The figures of a desk and everything below it (<c>grid:</c>, <c>community:</c> ... <c>city:</c>, or a department's own cases).</summary>
     [Alias("Statistics")] Task<Desks.CaseStatistics> Statistics(Territory.DeskRef desk);
+
+    /// <summary>The figures of a desk for the cases reported in a period (from inclusive, to exclusive).</summary>
+    [Alias("StatisticsFor")] Task<Desks.CaseStatistics> StatisticsFor(Territory.DeskRef desk, DateTimeOffset from, DateTimeOffset to);
+
+    /// <summary>The streets, communities or departments ranked by their response, resolution and satisfaction rates for a period.</summary>
+    [Alias("Assess")] Task<Assessment> Assess(AssessmentQuery query);
 }

@@ -58,6 +58,9 @@ public interface ITerritoryGrain : IGrainWithStringKey
 
     [Alias("GetArea")] Task<AreaInfo?> GetArea(string areaId);
 
+    /// <summary>The names of the areas of the current map among <paramref name="areaIds"/> (ids it does not have are left out).</summary>
+    [Alias("GetAreaNames")] Task<IReadOnlyDictionary<string, string>> GetAreaNames(IReadOnlyList<string> areaIds);
+
     [Alias("GetGrid")] Task<GridInfo?> GetGrid(string gridId);
 
     /// <summary>A grid with its place in the current map, or null when the map has no grid with this id.</summary>

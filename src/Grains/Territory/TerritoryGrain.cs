@@ -193,6 +193,20 @@ public sealed class TerritoryGrain(
 
     public Task<AreaInfo?> GetArea(string areaId) => Task.FromResult(state.State.Areas.GetValueOrDefault(areaId));
 
+    public Task<IReadOnlyDictionary<string, string>> GetAreaNames(IReadOnlyList<string> areaIds)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in areaIds)
+        {
+            if (state.State.Areas.TryGetValue(id, out var area))
+            {
+                names[id] = area.Name;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(names);
+    }
+
     public Task<GridInfo?> GetGrid(string gridId) => Task.FromResult(state.State.Grids.GetValueOrDefault(gridId));
 
     public Task<GridSetup?> GetGridSetup(string gridId) =>

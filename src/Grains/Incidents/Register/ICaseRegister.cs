@@ -21,6 +21,12 @@ public interface ICaseRegister
     /// </summary>
     Task<CaseStatistics> StatisticsAsync(DeskRef desk, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>The figures of a desk (as above) for the cases reported from <paramref name="from"/> until before <paramref name="to"/>.</summary>
+    Task<CaseStatistics> StatisticsAsync(DeskRef desk, DateTimeOffset now, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>What the assessment reads of every case reported from <paramref name="from"/> until before <paramref name="to"/>.</summary>
+    Task<IReadOnlyList<AssessedCase>> AssessedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
     /// <summary>Cases the clock escalated to this area desk that still wait for a result, oldest escalation first.</summary>
     Task<IReadOnlyList<EscalatedCase>> EscalatedToAsync(DeskRef desk, CancellationToken cancellationToken = default);
 

@@ -39,6 +39,24 @@ public sealed class MemoryCaseRegister(MemoryJournalStore journal, ILogger? logg
         }
     }
 
+    public Task<CaseStatistics> StatisticsAsync(DeskRef desk, DateTimeOffset now, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_cases.Values.Where(s => s.ReportedAt >= from && s.ReportedAt < to && CaseRegisterRules.InScope(s, desk))
+                .Aggregate(CaseStatistics.Empty, (sum, s) => sum.Add(CaseRegisterRules.Figures(s, now))));
+        }
+    }
+
+    public Task<IReadOnlyList<AssessedCase>> AssessedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<AssessedCase> lines = _cases.Values.Where(s => s.ReportedAt >= from && s.ReportedAt < to).Select(AssessedCase.Of).ToArray();
+            return Task.FromResult(lines);
+        }
+    }
+
     public Task<IReadOnlyList<EscalatedCase>> EscalatedToAsync(DeskRef desk, CancellationToken cancellationToken = default)
     {
         lock (_lock)

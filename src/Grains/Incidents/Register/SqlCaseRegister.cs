@@ -108,11 +108,53 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         return (await ReadStates(command, cancellationToken)).ConvertAll(CaseRegisterRules.Summary);
     }
 
-    public async Task<CaseStatistics> StatisticsAsync(DeskRef desk, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<CaseStatistics> StatisticsAsync(DeskRef desk, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Statistics(desk, now, null, cancellationToken);
+
+    public Task<CaseStatistics> StatisticsAsync(DeskRef desk, DateTimeOffset now, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        Statistics(desk, now, (from, to), cancellationToken);
+
+    public async Task<IReadOnlyList<AssessedCase>> AssessedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {StatisticsSql} FROM {Table}{Scope(command, desk)}";
+        command.CommandText = $"SELECT street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count FROM {Table} "
+            + "WHERE reported_at >= @from AND reported_at < @to";
+        SqlJournalStore.Add(command, "from", DbType.Int64, from.UtcTicks);
+        SqlJournalStore.Add(command, "to", DbType.Int64, to.UtcTicks);
+        var lines = new List<AssessedCase>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new AssessedCase(
+                reader.IsDBNull(0) ? null : reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                (IncidentStatus)reader.GetInt16(4),
+                new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
+                reader.IsDBNull(6) ? null : new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
+                reader.IsDBNull(7) ? null : reader.GetBoolean(7),
+                reader.IsDBNull(8) ? null : reader.GetInt16(8),
+                reader.GetInt32(9)));
+        }
+
+        return lines;
+    }
+
+    private async Task<CaseStatistics> Statistics(DeskRef desk, DateTimeOffset now, (DateTimeOffset From, DateTimeOffset To)? period, CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var scope = Scope(command, desk);
+        if (period is { } p)
+        {
+            scope += $"{(scope.Length == 0 ? " WHERE" : " AND")} reported_at >= @from AND reported_at < @to";
+            SqlJournalStore.Add(command, "from", DbType.Int64, p.From.UtcTicks);
+            SqlJournalStore.Add(command, "to", DbType.Int64, p.To.UtcTicks);
+        }
+
+        command.CommandText = $"SELECT {StatisticsSql} FROM {Table}{scope}";
         SqlJournalStore.Add(command, "now", DbType.Int64, now.UtcTicks);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
