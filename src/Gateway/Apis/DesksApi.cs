@@ -20,8 +20,11 @@ public static class DesksApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Desks").RequireAuthorization(Policies.Desk);
 
-        api.MapGet("/grids/{gridId}/desk", async (string gridId, IGrainFactory grains, ClusterCalls calls) =>
-            TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IGridGrain>(gridId).GetDesk()) ?? throw new NotFoundException("grid", gridId)))
+        api.MapGet("/grids/{gridId}/desk", async (string gridId, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls) =>
+            {
+                await scope.RequireDesk(http, DeskRef.Grid(gridId));
+                return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IGridGrain>(gridId).GetDesk()) ?? throw new NotFoundException("grid", gridId));
+            })
             .WithSummary("A grid leader's desk: roster with each worker's duty and open load, open cases with their deadlines, notices, statistics.");
 
         api.MapGet("/desks/{key}", AreaDesk)
@@ -32,7 +35,7 @@ public static class DesksApi
         return app;
     }
 
-    private static async Task<Ok<AreaDesk>> AreaDesk(string key, IGrainFactory grains, ClusterCalls calls)
+    private static async Task<Ok<AreaDesk>> AreaDesk(string key, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls)
     {
         var desk = ParseKey(key);
         if (desk.Level == OrgLevel.Grid)
@@ -40,14 +43,17 @@ public static class DesksApi
             throw new ValidationFailedException("key", $"Grid desks are at /api/v1/grids/{desk.Id}/desk.");
         }
 
+        await scope.RequireDesk(http, desk);
+
         return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IDeskGrain>(desk.Key).GetDesk()) ?? throw new NotFoundException("desk", key));
     }
 
     /// <summary>From the register, not from the desk: figures never wait behind a busy desk's work.</summary>
     private static async Task<Ok<StatisticsResponse>> Statistics(
-        string key, IGrainFactory grains, ClusterCalls calls, CategoryCatalog catalog, IOptions<DispatchOptions> options)
+        string key, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls, CategoryCatalog catalog, IOptions<DispatchOptions> options)
     {
         var desk = ParseKey(key);
+        await scope.RequireDesk(http, desk);
         var territory = grains.GetGrain<ITerritoryGrain>(options.Value.CityId);
         var exists = desk.Level switch
         {
