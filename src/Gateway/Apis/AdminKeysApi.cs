@@ -3,6 +3,7 @@ using Dispatch.Access;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Security;
+using Dispatch.Incidents;
 using Dispatch.Territory;
 using Dispatch.Workforce;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,9 +61,9 @@ public static class AdminKeysApi
         IssuedKeyRefresher refresher, IOptions<DispatchOptions> options, TimeProvider clock)
     {
         var name = body.Name?.Trim() ?? "";
-        if (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
+        if (name.Length is 0 or > MaxNameLength || CaseText.IsBlank(name) || name.Any(char.IsControl))
         {
-            throw new ValidationFailedException("name", $"A key's name is 1 to {MaxNameLength} characters without control characters.");
+            throw new ValidationFailedException("name", $"A key's name is 1 to {MaxNameLength} visible characters without control characters.");
         }
 
         var role = body.Role?.Trim().ToLowerInvariant() ?? "";
@@ -77,6 +78,12 @@ public static class AdminKeysApi
             workerId = string.IsNullOrWhiteSpace(body.WorkerId)
                 ? throw new ValidationFailedException("workerId", "A worker key names the worker it acts as.")
                 : body.WorkerId.Trim();
+            if (workerId.Length > MaxNameLength || CaseText.IsBlank(workerId) || workerId.Any(c => char.IsControl(c) || char.IsSurrogate(c)
+                || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format))
+            {
+                throw new ValidationFailedException("workerId", $"Worker '{workerId}' does not exist.");
+            }
+
             _ = await calls.Idempotent(() => grains.GetGrain<IWorkerGrain>(workerId).Get())
                 ?? throw new ValidationFailedException("workerId", $"Worker '{workerId}' does not exist.");
         }

@@ -89,7 +89,8 @@ public sealed class ApiKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyRegistry registry) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyRegistry registry,
+    IssuedKeyRefresher refresher) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
@@ -106,7 +107,15 @@ public sealed class ApiKeyHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (registry.Find(presented, out var revoked) is { } entry)
+        var entry = registry.Find(presented, out var revoked);
+        if (entry is null && revoked is null && registry.IssuedVersion < 0)
+        {
+            // Just started and the keyring not read yet: read it now rather than turn an issued key away.
+            await refresher.Refresh();
+            entry = registry.Find(presented, out revoked);
+        }
+
+        if (entry is not null)
         {
             return AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(entry, SchemeName), SchemeName));
         }
