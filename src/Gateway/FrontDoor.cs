@@ -54,7 +54,7 @@ public static class FrontDoor
 
         services.AddOptions<ApiKeyOptions>()
             .Bind(configuration.GetSection(ApiKeyOptions.Section))
-            .Validate(o => o.Problems().Count == 0, "Gateway:ApiKeys has entries without a key, with an unknown role, or a worker key without a WorkerId.")
+            .Validate(o => o.Problems().Count == 0, "Gateway:ApiKeys has entries without a key, with an unknown role, a worker key without a WorkerId, a scope that is not an area of an operator or hotline key; or Gateway:KeyRefreshInterval is not positive.")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
@@ -65,6 +65,11 @@ public static class FrontDoor
         services.AddAuthentication(ApiKeyHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
             .AddBrowserSignIn();
+        services.AddSingleton<IssuedKeyRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<IssuedKeyRefresher>());
+        services.AddSingleton<ScopeGuard>();
+        services.AddSingleton<CaseAccess>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "dispatch-antiforgery");
         Policies.Register(services);
 
@@ -80,7 +85,7 @@ public static class FrontDoor
             limiter.AddPolicy(RateLimitPolicy, context =>
             {
                 var limits = context.RequestServices.GetRequiredService<IOptions<FrontDoorOptions>>().Value.RateLimit;
-                var partition = context.User.Identity?.Name ?? $"anonymous:{context.Connection.RemoteIpAddress}";
+                var partition = ApiKeyHandler.KeyIdOf(context.User) ?? $"anonymous:{context.Connection.RemoteIpAddress}";
                 return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = limits.Burst,
@@ -192,6 +197,7 @@ public static class FrontDoor
         api.MapTerritoryApi();
         api.MapFeedApi();
         api.MapOpen311Api();
+        api.MapAdminKeysApi();
 
         api.MapBrowserSignIn();
         app.MapGatewayObservability();

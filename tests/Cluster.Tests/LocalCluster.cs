@@ -6,8 +6,8 @@ namespace Dispatch.Cluster.Tests;
 
 /// <summary>
 /// Runs <c>scripts/cluster up</c> — a throwaway PostgreSQL, three silo processes and the gateway as an
-/// Orleans client, all on free loopback ports — from the binaries this test run built, and stops it
-/// with <c>scripts/cluster down</c>.
+/// Orleans client (one unless <c>DISPATCH_GATEWAYS</c> asks for more), all on free loopback ports —
+/// from the binaries this test run built, and stops it with <c>scripts/cluster down</c>.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -31,7 +31,11 @@ public sealed class LocalCluster : IAsyncDisposable
         script.BeginErrorReadLine();
     }
 
+    /// <summary>The API: the balancer, or the only gateway.</summary>
     public Uri Http { get; }
+
+    /// <summary>Each gateway's own address, gateway 1 first.</summary>
+    public IReadOnlyList<Uri> Gateways { get; private set; } = [];
 
     public string ConnectionString { get; }
 
@@ -56,8 +60,11 @@ public sealed class LocalCluster : IAsyncDisposable
         var postgresPort = LocalMachine.FreePort();
         // One range for both, so the silo ports and the Orleans gateway ports cannot overlap.
         var orleansPorts = LocalMachine.FreePortRange(6);
+        var gateways = settings.TryGetValue("DISPATCH_GATEWAYS", out var count) ? int.Parse(count) : 1;
         var environment = new Dictionary<string, string>(settings)
         {
+            ["DISPATCH_GATEWAYS"] = gateways.ToString(),
+            ["DISPATCH_GATEWAY_HTTP_PORT"] = LocalMachine.FreePortRange(gateways).ToString(),
             ["DISPATCH_CLUSTER_DIR"] = folder,
             ["DISPATCH_NO_BUILD"] = "1",
             ["DISPATCH_CONFIGURATION"] = BuildConfiguration,
@@ -84,6 +91,7 @@ public sealed class LocalCluster : IAsyncDisposable
             await Task.Delay(250);
         }
 
+        cluster.Gateways = [.. File.ReadAllLines(Path.Combine(folder, "gateways")).Where(l => l.Length > 0).Select(l => new Uri(l))];
         return cluster;
     }
 
@@ -94,6 +102,14 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task KillSiloAsync(int silo)
     {
         using var kill = Process.Start(Script($"kill-silo {silo}", _environment))!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>SIGKILL of gateway <paramref name="gateway"/> (1-based): whatever it was answering is cut off.</summary>
+    public async Task KillGatewayAsync(int gateway)
+    {
+        using var kill = Process.Start(Script($"kill-gateway {gateway}", _environment))!;
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
     }

@@ -40,6 +40,11 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "GET", "/api/v1/territory/buildings/D01-S01-C01-G01-B001", "HWOA" },
         { "GET", "/api/v1/territory/locate?longitude=0&latitude=0", "HWOA" },
         { "GET", "/api/v1/feed", "OA" },
+        { "POST", "/api/v1/admin/keys", "A" },
+        { "GET", "/api/v1/admin/keys", "A" },
+        { "GET", "/api/v1/admin/keys/k-000000000000", "A" },
+        { "PUT", "/api/v1/admin/keys/k-000000000000/scope", "A" },
+        { "DELETE", "/api/v1/admin/keys/k-000000000000", "A" },
     };
 
     private static readonly Dictionary<char, string> Keys = new()

@@ -6,6 +6,7 @@ using Dispatch.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dispatch.Gateway.Tests;
 
@@ -19,8 +20,15 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string Worker2 = "test-worker-2-key";
     public const string Worker3 = "test-worker-3-key";
 
+    /// <summary>An operator key limited to community D01-S01-C01, and a hotline key limited to D01-S01-C02.</summary>
+    public const string OperatorC01 = "test-operator-c01-key";
+    public const string HotlineC02 = "test-hotline-c02-key";
+
     /// <summary>The worker keys by the worker they act as (the first grid's roster).</summary>
     public static readonly Dictionary<string, string> WorkerKeys = new() { ["W000001"] = Worker1, ["W000002"] = Worker2, ["W000003"] = Worker3 };
+
+    /// <summary>What the gateway's access checks logged (refusals).</summary>
+    public LogCapture AccessLogs { get; } = new("Dispatch.Gateway");
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -43,6 +51,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             [Hotline, "hotline", "hotline-desk", ""], [Operator, "operator", "duty-officer", ""], [Admin, "admin", "admin", ""],
             [Worker1, "worker", "worker-1", "W000001"], [Worker2, "worker", "worker-2", "W000002"],
             [Worker3, "worker", "worker-3", "W000003"],
+            [OperatorC01, "operator", "c01-operator", "", "community:D01-S01-C01"], [HotlineC02, "hotline", "c02-hotline", "", "community:D01-S01-C02"],
         ];
         for (var i = 0; i < keys.Length; i++)
         {
@@ -50,8 +59,10 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
             settings[$"Gateway:ApiKeys:{i}:Role"] = keys[i][1];
             settings[$"Gateway:ApiKeys:{i}:Name"] = keys[i][2];
             settings[$"Gateway:ApiKeys:{i}:WorkerId"] = keys[i][3].Length == 0 ? null : keys[i][3];
+            settings[$"Gateway:ApiKeys:{i}:Scope"] = keys[i].Length > 4 ? keys[i][4] : null;
         }
 
+        builder.ConfigureLogging(logging => logging.AddProvider(AccessLogs));
         Configure(settings);
         foreach (var (key, value) in settings)
         {

@@ -233,6 +233,26 @@ public sealed class HostileInputTests(GatewayFactory gateway) : IClassFixture<Ga
             yield return new($"visits: {Short(body)}", HttpMethod.Put, visits, body);
         }
 
+        // Admin keys: unreadable bodies, wrong types, roles and scopes that are not, hostile ids.
+        const string adminKeys = "/api/v1/admin/keys";
+        foreach (var body in new[] { "{", "[]", "null", "{\"name\":1,\"role\":\"operator\"}", "{\"name\":\"x\",\"role\":1}",
+            "{\"name\":\"x\",\"role\":\"operator\",\"scope\":1}", "{\"name\":\"x\",\"role\":\"operator\",\"scope\":[\"district:D01\"]}", "{\"name\":\"\u0000\",\"role\":\"admin\"}" })
+        {
+            yield return new($"issue key: {Short(body)}", HttpMethod.Post, adminKeys, body);
+        }
+
+        foreach (var injection in Injections.Take(6).Concat(Unicode.Take(3)))
+        {
+            yield return new($"issue key: role {Short(Escape(injection))}", HttpMethod.Post, adminKeys, JsonSerializer.Serialize(new { name = "x", role = injection }));
+            yield return new($"issue key: scope {Short(Escape(injection))}", HttpMethod.Post, adminKeys, JsonSerializer.Serialize(new { name = "x", role = "operator", scope = injection }));
+            yield return new($"issue key: worker {Short(Escape(injection))}", HttpMethod.Post, adminKeys, JsonSerializer.Serialize(new { name = "x", role = "worker", workerId = injection }));
+            if (UrlEncoded(injection) is { } id)
+            {
+                yield return new($"scope key {Short(Escape(injection))}", HttpMethod.Put, $"{adminKeys}/{id}/scope", "{\"scope\":\"district:D01\"}");
+                yield return new($"revoke key {Short(Escape(injection))}", HttpMethod.Delete, $"{adminKeys}/{id}");
+            }
+        }
+
         // Reads: bad dates, limits, cursors, filters and ids. A read may answer 200, never 5xx.
         foreach (var time in BadTimes)
         {

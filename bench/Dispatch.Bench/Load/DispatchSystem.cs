@@ -106,6 +106,8 @@ public sealed class DispatchSystem : IAsyncDisposable
         environment["DISPATCH_NO_BUILD"] = "1";
         environment["DISPATCH_CONFIGURATION"] = configuration;
         environment["DISPATCH_SILOS"] = Invariant(silos);
+        // One gateway, no balancer: the figures stay comparable with the runs before scripts/cluster started two.
+        environment["DISPATCH_GATEWAYS"] = "1";
         environment["DISPATCH_PG_PORT"] = Invariant(postgres);
         environment["DISPATCH_HTTP_PORT"] = Invariant(http);
         environment["DISPATCH_SILO_PORT"] = Invariant(orleansPorts);

@@ -20,8 +20,11 @@ public static class DesksApi
     {
         var api = app.MapGroup("/api/v1").WithTags("Desks").RequireAuthorization(Policies.Desk);
 
-        api.MapGet("/grids/{gridId}/desk", async (string gridId, IGrainFactory grains, ClusterCalls calls) =>
-            TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IGridGrain>(gridId).GetDesk()) ?? throw new NotFoundException("grid", gridId)))
+        api.MapGet("/grids/{gridId}/desk", async (string gridId, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls) =>
+            {
+                await scope.RequireDesk(http, DeskRef.Grid(gridId));
+                return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IGridGrain>(gridId).GetDesk()) ?? throw new NotFoundException("grid", gridId));
+            })
             .WithSummary("A grid leader's desk: roster with each worker's duty and open load, open cases with their deadlines, notices, statistics.");
 
         api.MapGet("/desks/{key}", AreaDesk)
@@ -37,7 +40,7 @@ public static class DesksApi
         return app;
     }
 
-    private static async Task<Ok<AreaDesk>> AreaDesk(string key, IGrainFactory grains, ClusterCalls calls)
+    private static async Task<Ok<AreaDesk>> AreaDesk(string key, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls)
     {
         var desk = ParseKey(key);
         if (desk.Level == OrgLevel.Grid)
@@ -45,14 +48,17 @@ public static class DesksApi
             throw new ValidationFailedException("key", $"Grid desks are at /api/v1/grids/{desk.Id}/desk.");
         }
 
+        await scope.RequireDesk(http, desk);
+
         return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IDeskGrain>(desk.Key).GetDesk()) ?? throw new NotFoundException("desk", key));
     }
 
     /// <summary>From the register, not from the desk: figures never wait behind a busy desk's work.</summary>
     private static async Task<Ok<StatisticsResponse>> Statistics(
-        string key, HttpRequest request, IGrainFactory grains, ClusterCalls calls, CategoryCatalog catalog, IOptions<DispatchOptions> options)
+        string key, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls, CategoryCatalog catalog, IOptions<DispatchOptions> options)
     {
         var desk = ParseKey(key);
+        await scope.RequireDesk(http, desk);
         var territory = grains.GetGrain<ITerritoryGrain>(options.Value.CityId);
         var exists = desk.Level switch
         {
@@ -66,7 +72,7 @@ public static class DesksApi
         }
 
         var search = grains.GetGrain<IIncidentSearchGrain>(0);
-        if (PeriodReader.Read(request.Query) is { } period)
+        if (PeriodReader.Read(http.Request.Query) is { } period)
         {
             var inPeriod = await calls.Idempotent(() => search.StatisticsFor(desk, period.From, period.To));
             return TypedResults.Ok(new StatisticsResponse(desk.Key, inPeriod, period.From, period.To));
@@ -76,8 +82,10 @@ public static class DesksApi
         return TypedResults.Ok(new StatisticsResponse(desk.Key, statistics));
     }
 
+    /// <summary>An area-scoped key ranks the units inside its area, on the cases there; departments lie outside every area.</summary>
     private static async Task<Ok<Assessment>> Assessment(HttpRequest request, IGrainFactory grains, ClusterCalls calls, TimeProvider clock)
     {
+        var within = AreaScope.Of(request.HttpContext.User);
         var levelText = IncidentQueryReader.Single(request.Query, "level") ?? "community";
         var level = levelText.ToLowerInvariant() switch
         {
@@ -86,8 +94,13 @@ public static class DesksApi
             "department" => OrgLevel.Department,
             _ => throw new ValidationFailedException("level", $"'{levelText}' is not a level an assessment ranks: street, community or department."),
         };
+        if (within is not null && level == OrgLevel.Department)
+        {
+            throw new NotPermittedException($"This key sees only {within}; departments lie outside it.");
+        }
+
         var (from, to) = PeriodReader.Read(request.Query) ?? PeriodReader.MonthOf(clock.GetUtcNow());
-        return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IIncidentSearchGrain>(0).Assess(new AssessmentQuery(level, from, to))));
+        return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IIncidentSearchGrain>(0).Assess(new AssessmentQuery(level, from, to, within))));
     }
 
     private static DeskRef ParseKey(string key) =>

@@ -14,15 +14,18 @@ public static class FeedApi
 
     public static IEndpointRouteBuilder MapFeedApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/feed", async (string? area, TransitionHub hub, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/feed", async (string? area, HttpContext http, ScopeGuard scope, TransitionHub hub, CancellationToken cancellationToken) =>
             {
+                // A key limited to an area follows it, or a part of it.
+                var followed = await scope.FeedArea(http, string.IsNullOrWhiteSpace(area) ? null : area.Trim());
+
                 // Subscribed before the response starts, so a screen misses nothing after its "ready" event.
-                var listener = await hub.Listen(string.IsNullOrWhiteSpace(area) ? null : area.Trim(), cancellationToken);
+                var listener = await hub.Listen(followed, cancellationToken);
                 return TypedResults.ServerSentEvents(Events(listener, cancellationToken));
             })
             .RequireAuthorization(Policies.Supervise)
             .WithTags("Feed")
-            .WithSummary("Server-sent events: 'ready' once, then a 'transition' for every change of a case in the area (a grid, community, street or district id; all when omitted); 'heartbeat' when quiet.");
+            .WithSummary("Server-sent events: 'ready' once, then a 'transition' for every change of a case in the area (a grid, community, street or district id; all when omitted, a scoped key's own area); 'heartbeat' when quiet.");
         return app;
     }
 

@@ -42,27 +42,27 @@ public static class IncidentsApi
         group.MapGet("/{id}", Get).RequireAuthorization(Policies.Read)
             .WithSummary("One case with its timeline. A worker key reads only cases assigned to it.");
 
-        group.MapPost("/{id}/accept", (string id, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Accept(ActorOf(user)))).RequireAuthorization(Policies.Work);
-        group.MapPost("/{id}/reject", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Reject(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Work);
-        group.MapPost("/{id}/resolve", (string id, ResultRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Resolve(ActorOf(user), body.Result ?? ""))).RequireAuthorization(Policies.Work);
-        group.MapPost("/{id}/notes", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.AddNote(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/accept", (string id, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Accept(actor))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/reject", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Reject(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/resolve", (string id, ResultRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Resolve(actor, body.Result ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/notes", (string id, NoteRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.AddNote(actor, body.Note ?? ""))).RequireAuthorization(Policies.Work);
 
-        group.MapPost("/{id}/verify", (string id, VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Verify(ActorOf(user), body.Passed ?? throw new ValidationFailedException("passed", "Say whether the check passed."), body.Reason)))
+        group.MapPost("/{id}/verify", (string id, VerifyRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Verify(actor, body.Passed ?? throw new ValidationFailedException("passed", "Say whether the check passed."), body.Reason)))
             .RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/close", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Close(ActorOf(user), body.Reason))).RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/cancel", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Cancel(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/supervise", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Supervise(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/close", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Close(actor, body.Reason))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/cancel", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Cancel(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/supervise", (string id, NoteRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Supervise(actor, body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
         group.MapPost("/{id}/reassign", Reassign).RequireAuthorization(Policies.Supervise);
-        group.MapPost("/{id}/rate", (string id, RateRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
-            Act(calls, grains, id, g => g.Rate(ActorOf(user), body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
+        group.MapPost("/{id}/rate", (string id, RateRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Rate(actor, body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
         return app;
     }
 
@@ -79,18 +79,21 @@ public static class IncidentsApi
             new Reporter(body.Reporter?.Name ?? "", body.Reporter?.Phone),
             body.Channel ?? Channel.Hotline,
             new ReportedLocation(body.Location?.BuildingId, body.Location?.Longitude, body.Location?.Latitude, body.Location?.Address)));
+        // Reports are taken for any place (a caller may report anywhere); the answer is masked as any view of the case.
+        view = ReporterPrivacy.ForViewer(http.User, view);
         return replay ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/incidents/{view.Id}", view);
     }
 
     private static async Task<Ok<IncidentListResponse>> List(
-        HttpRequest request,
+        HttpContext http,
         ClaimsPrincipal user,
         IGrainFactory grains,
         ClusterCalls calls,
+        ScopeGuard scope,
         Catalog.CategoryCatalog catalog,
         TimeProvider clock)
     {
-        var query = IncidentQueryReader.Read(request.Query, catalog, clock.GetUtcNow());
+        var query = scope.Limit(http, IncidentQueryReader.Read(http.Request.Query, catalog, clock.GetUtcNow()));
         if (WorkerIdOf(user) is { } self)
         {
             if (query.WorkerId is not null && query.WorkerId != self)
@@ -105,43 +108,27 @@ public static class IncidentsApi
         return TypedResults.Ok(new IncidentListResponse(page.Items, page.Next is null ? null : IncidentQueryReader.WriteCursor(page.Next)));
     }
 
-    private static async Task<Ok<IncidentView>> Get(string id, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls)
+    private static async Task<Ok<IncidentView>> Get(string id, HttpContext http, CaseAccess access)
     {
-        var view = await Find(calls, grains, id);
-        if (WorkerIdOf(user) is { } worker && view.Assignee?.WorkerId != worker)
+        var view = await access.Find(http, id);
+        if (WorkerIdOf(http.User) is { } worker && view.Assignee?.WorkerId != worker)
         {
             throw new NotPermittedException($"Incident '{id}' is not assigned to worker '{worker}'.");
         }
 
-        return TypedResults.Ok(view);
+        return TypedResults.Ok(ReporterPrivacy.ForViewer(http.User, view));
     }
 
-    private static async Task<Ok<IncidentView>> Reassign(string id, ReassignRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls)
+    private static async Task<Ok<IncidentView>> Reassign(string id, ReassignRequest body, HttpContext http, IGrainFactory grains, ClusterCalls calls, CaseAccess access)
     {
-        var view = await Find(calls, grains, id);
+        var view = await access.Find(http, id);
         if (view.Tracker.Level != Territory.OrgLevel.Grid)
         {
             throw new IllegalTransitionException(id, $"held by {view.Tracker}", "reassign to a grid worker");
         }
 
         var desk = grains.GetGrain<Desks.IGridGrain>(view.Tracker.Id);
-        return TypedResults.Ok(await calls.Once(() => desk.Reassign(id, body.WorkerId, ActorOf(user), body.Reason ?? "")));
-    }
-
-    private static async Task<IncidentView> Find(ClusterCalls calls, IGrainFactory grains, string id) =>
-        IncidentIds.IsWellFormed(id) && await calls.Idempotent(() => grains.GetGrain<IIncidentGrain>(id).Get()) is { } view
-            ? view
-            : throw new NotFoundException("incident", id);
-
-    private static async Task<Ok<IncidentView>> Act(ClusterCalls calls, IGrainFactory grains, string id, Func<IIncidentGrain, Task<IncidentView>> action)
-    {
-        if (!IncidentIds.IsWellFormed(id))
-        {
-            throw new NotFoundException("incident", id);
-        }
-
-        // Not retried: a repeated accept or close would answer 409 for a change that did happen.
-        return TypedResults.Ok(await calls.Once(() => action(grains.GetGrain<IIncidentGrain>(id))));
+        return TypedResults.Ok(ReporterPrivacy.ForViewer(http.User, await calls.Once(() => desk.Reassign(id, body.WorkerId, ActorOf(http.User), body.Reason ?? ""))));
     }
 
     /// <summary>The worker a worker key acts as; null for every other role.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
+using Dispatch.Gateway.Security;
 using Dispatch.Territory.Import;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -38,6 +39,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         if (status == 0)
         {
             return false;
+        }
+
+        if (exception is NotPermittedException)
+        {
+            AccessLog.Refused(httpContext, exception.Message);
         }
 
         httpContext.Response.StatusCode = status;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Dispatch.Errors;
 using Dispatch.Gateway.Cluster;
 using Dispatch.Gateway.Security;
@@ -28,19 +27,22 @@ public static class VisitsApi
         return app;
     }
 
-    private static async Task<Ok<VisitPlanView>> Get(string gridId, IGrainFactory grains, ClusterCalls calls, IOptions<DispatchOptions> options)
+    private static async Task<Ok<VisitPlanView>> Get(string gridId, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls,
+        IOptions<DispatchOptions> options)
     {
+        await scope.RequireDesk(http, DeskRef.Grid(gridId));
         await RequireGrid(gridId, grains, calls, options);
         return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IVisitPlanGrain>(gridId).Get()));
     }
 
-    private static async Task<Ok<VisitPlanView>> Replace(string gridId, VisitPlanRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls,
-        IOptions<DispatchOptions> options)
+    private static async Task<Ok<VisitPlanView>> Replace(string gridId, VisitPlanRequest body, HttpContext http, ScopeGuard scope, IGrainFactory grains,
+        ClusterCalls calls, IOptions<DispatchOptions> options)
     {
+        await scope.RequireDesk(http, DeskRef.Grid(gridId));
         await RequireGrid(gridId, grains, calls, options);
         var visits = Read(body);
         // Replacing is idempotent: the same plan sent again leaves every schedule where it is.
-        return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IVisitPlanGrain>(gridId).Replace(visits, IncidentsApi.ActorOf(user))));
+        return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IVisitPlanGrain>(gridId).Replace(visits, IncidentsApi.ActorOf(http.User))));
     }
 
     private static async Task RequireGrid(string gridId, IGrainFactory grains, ClusterCalls calls, IOptions<DispatchOptions> options)

@@ -23,18 +23,21 @@ public static class WorkersApi
         return app;
     }
 
-    private static async Task<Ok<WorkerView>> Get(string workerId, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls)
+    private static async Task<Ok<WorkerView>> Get(string workerId, ClaimsPrincipal user, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls)
     {
         RequireSelfOrStaff(user, workerId);
-        return TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IWorkerGrain>(workerId).Get()) ?? throw new NotFoundException("worker", workerId));
+        var view = await calls.Idempotent(() => grains.GetGrain<IWorkerGrain>(workerId).Get()) ?? throw new NotFoundException("worker", workerId);
+        await scope.RequireGrid(http, view.Profile.GridId, "worker", workerId);
+        return TypedResults.Ok(view);
     }
 
-    private static async Task<Ok<WorkerView>> SetDuty(string workerId, DutyRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls)
+    private static async Task<Ok<WorkerView>> SetDuty(string workerId, DutyRequest body, ClaimsPrincipal user, HttpContext http, ScopeGuard scope, IGrainFactory grains, ClusterCalls calls)
     {
         RequireSelfOrStaff(user, workerId);
         var onDuty = body.OnDuty ?? throw new ValidationFailedException("onDuty", "Say whether the worker goes on duty (true) or off duty (false).");
         var worker = grains.GetGrain<IWorkerGrain>(workerId);
-        _ = await calls.Idempotent(() => worker.Get()) ?? throw new NotFoundException("worker", workerId);
+        var current = await calls.Idempotent(() => worker.Get()) ?? throw new NotFoundException("worker", workerId);
+        await scope.RequireGrid(http, current.Profile.GridId, "worker", workerId);
 
         // Setting duty to a value is idempotent, so it may be retried.
         return TypedResults.Ok(await calls.Idempotent(() => worker.SetDuty(onDuty, IncidentsApi.ActorOf(user).ToString())));

@@ -36,13 +36,12 @@ public static class BrowserSignIn
             cookie.LoginPath = Path;
             cookie.AccessDeniedPath = Path;
             cookie.ReturnUrlParameter = "returnUrl";
-            // A key taken out of the configuration ends the sign-ins made with it at the next request.
+            // A key taken out of the configuration or revoked ends the sign-ins made with it at the next request.
             cookie.Events.OnValidatePrincipal = context =>
             {
                 var registry = context.HttpContext.RequestServices.GetRequiredService<ApiKeyRegistry>();
-                var name = context.Principal?.Identity?.Name;
                 var role = context.Principal?.FindFirstValue(ClaimTypes.Role);
-                if (!registry.Keys.Any(k => k.Name == name && k.Role == role))
+                if (context.Principal is null || registry.FindById(ApiKeyHandler.KeyIdOf(context.Principal)) is not { } key || key.Role != role)
                 {
                     context.RejectPrincipal();
                 }
@@ -74,8 +73,7 @@ public static class BrowserSignIn
                     return Page(context, antiforgery, target, signedIn: null, "That key is not known here.", StatusCodes.Status401Unauthorized);
                 }
 
-                var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, entry.Name), new Claim(ClaimTypes.Role, entry.Role)], CookieScheme);
-                await context.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
+                await context.SignInAsync(CookieScheme, ApiKeyHandler.PrincipalOf(entry, CookieScheme));
                 return Results.LocalRedirect(target);
             })
             .AllowAnonymous()

@@ -41,7 +41,8 @@ public sealed class IdempotencyKeys(IGrainFactory grains, ClusterCalls calls, Ti
         }
 
         var fingerprint = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, json.Value.SerializerOptions)));
-        var holder = grains.GetGrain<IIdempotencyGrain>($"{http.User.Identity?.Name}/{key}");
+        // Per key id: a configured key's id is its name, as the holder was before keys could be issued.
+        var holder = grains.GetGrain<IIdempotencyGrain>($"{ApiKeyHandler.KeyIdOf(http.User)}/{key}");
 
         // Safe to retry: a second attempt after a first that registered is answered as a replay.
         return await calls.Idempotent(() => holder.Report(fingerprint, report, actor));

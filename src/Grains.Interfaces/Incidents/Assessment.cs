@@ -4,11 +4,13 @@ namespace Dispatch.Incidents;
 
 /// <summary>Which units to assess, over which period: cases reported from <see cref="From"/> (inclusive) to <see cref="To"/>.</summary>
 /// <param name="Level">Street, community or department.</param>
+/// <param name="Within">Only the cases located in this district, street or community (an area-scoped key's view), or all.</param>
 [GenerateSerializer, Immutable, Alias("Dispatch.AssessmentQuery")]
 public sealed record AssessmentQuery(
     [property: Id(0)] OrgLevel Level,
     [property: Id(1)] DateTimeOffset From,
-    [property: Id(2)] DateTimeOffset To);
+    [property: Id(2)] DateTimeOffset To,
+    [property: Id(3)] DeskRef? Within = null);
 
 /// <summary>How much each rate weighs in the score (they need not add up to one: the score divides by their sum).</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.AssessmentWeights")]

@@ -13,7 +13,7 @@ public sealed class CaseAssessmentTests
 
     private static AssessedCase Case(string community, IncidentStatus status, TimeSpan? acceptedAfter = null, int? rating = null,
         bool? onTime = null, int rework = 0, string category = "sanitation", string? tracker = null) =>
-        new("S1", community, tracker ?? $"grid:{community}-G1", category, status, Reported,
+        new("D1", "S1", community, tracker ?? $"grid:{community}-G1", category, status, Reported,
             acceptedAfter is { } after ? Reported + after : null, onTime, rating, rework);
 
     [Fact]

@@ -5,6 +5,7 @@ namespace Dispatch.Incidents;
 
 /// <summary>What the assessment reads of one case: a few columns of its register line.</summary>
 public sealed record AssessedCase(
+    string? DistrictId,
     string? StreetId,
     string? CommunityId,
     string Tracker,
@@ -16,8 +17,17 @@ public sealed record AssessedCase(
     int? Rating,
     int ReworkCount)
 {
-    public static AssessedCase Of(CaseState s) => new(s.Placement.Path.StreetId, s.Placement.Path.CommunityId, s.Tracker.Key, s.Category, s.Status,
+    public static AssessedCase Of(CaseState s) => new(s.Placement.Path.DistrictId, s.Placement.Path.StreetId, s.Placement.Path.CommunityId, s.Tracker.Key, s.Category, s.Status,
         s.ReportedAt, s.AcceptedAt, s.ResolvedOnTime, s.Rating, s.ReworkCount);
+
+    /// <summary>Whether the case lies in <paramref name="area"/> (a district, street or community).</summary>
+    public bool LiesIn(DeskRef area) => area.Level switch
+    {
+        OrgLevel.District => DistrictId == area.Id,
+        OrgLevel.Street => StreetId == area.Id,
+        OrgLevel.Community => CommunityId == area.Id,
+        _ => false,
+    };
 }
 
 /// <summary>

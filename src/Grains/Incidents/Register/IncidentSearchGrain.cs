@@ -64,7 +64,17 @@ public sealed class IncidentSearchGrain(ICaseRegister register, DispatchTime tim
         }
 
         CheckPeriod(query.From, query.To);
+        if (query.Within is { } within && within.Level is not (OrgLevel.District or OrgLevel.Street or OrgLevel.Community))
+        {
+            throw new ValidationFailedException("within", "An assessment is limited to a district, street or community.");
+        }
+
         var lines = await register.AssessedAsync(query.From, query.To);
+        if (query.Within is { } area)
+        {
+            lines = lines.Where(c => c.LiesIn(area)).ToArray();
+        }
+
         var units = lines.Select(c => CaseAssessment.UnitOf(c, query.Level)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
         var names = query.Level == OrgLevel.Department
             ? units.ToDictionary(u => u, u => catalog.TryGetDepartment(IdOf(u), out var d) ? $"{d.NameEn} / {d.NameZh}" : u, StringComparer.Ordinal)

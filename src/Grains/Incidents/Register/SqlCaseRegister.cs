@@ -118,7 +118,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count FROM {Table} "
+        command.CommandText = $"SELECT district_id, street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count FROM {Table} "
             + "WHERE reported_at >= @from AND reported_at < @to";
         SqlJournalStore.Add(command, "from", DbType.Int64, from.UtcTicks);
         SqlJournalStore.Add(command, "to", DbType.Int64, to.UtcTicks);
@@ -126,17 +126,19 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             lines.Add(new AssessedCase(
-                reader.IsDBNull(0) ? null : reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetString(2),
+                Text(0),
+                Text(1),
+                Text(2),
                 reader.GetString(3),
-                (IncidentStatus)reader.GetInt16(4),
-                new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
-                reader.IsDBNull(6) ? null : new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
-                reader.IsDBNull(7) ? null : reader.GetBoolean(7),
-                reader.IsDBNull(8) ? null : reader.GetInt16(8),
-                reader.GetInt32(9)));
+                reader.GetString(4),
+                (IncidentStatus)reader.GetInt16(5),
+                new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
+                reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetInt64(7), TimeSpan.Zero),
+                reader.IsDBNull(8) ? null : reader.GetBoolean(8),
+                reader.IsDBNull(9) ? null : reader.GetInt16(9),
+                reader.GetInt32(10)));
         }
 
         return lines;
