@@ -36,6 +36,8 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "GET", "/api/v1/territory/buildings/D01-S01-C01-G01-B001", "HWOA" },
         { "GET", "/api/v1/territory/locate?longitude=0&latitude=0", "HWOA" },
         { "GET", "/api/v1/feed", "OA" },
+        { "GET", "/api/v1/session", "HWOA" },
+        { "GET", "/api/v1/territory/map", "HWOA" },
     };
 
     private static readonly Dictionary<char, string> Keys = new()
