@@ -54,16 +54,18 @@ public static class ConsoleApi
 
     private static async Task<byte[]> Build(ITerritory territory)
     {
-        var ids = await territory.Calls.Idempotent(() => territory.Grain.GetIds());
-        var areas = await Task.WhenAll(ids.Areas.Select(id => territory.Calls.Idempotent(() => territory.Grain.GetArea(id))));
-        var grids = await Task.WhenAll(ids.Grids.Select(id => territory.Calls.Idempotent(() => territory.Grain.GetGrid(id))));
+        // One grain call for the whole map: 5,000 calls of a grid each took 1.8 s.
+        var map = await territory.Calls.Idempotent(() => territory.Grain.GetWholeMap());
+        var areas = map.Areas;
+        var grids = map.Grids;
         var reader = new WKTReader();
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
+            json.WriteNumber("version", map.Version);
             json.WriteStartArray("areas");
-            foreach (var area in areas.OfType<AreaInfo>())
+            foreach (var area in areas)
             {
                 json.WriteStartObject();
                 json.WriteString("id", area.Id);
@@ -75,7 +77,7 @@ public static class ConsoleApi
 
             json.WriteEndArray();
             json.WriteStartArray("grids");
-            foreach (var grid in grids.OfType<GridInfo>())
+            foreach (var grid in grids.OrderBy(g => g.Id, StringComparer.Ordinal))
             {
                 json.WriteStartObject();
                 json.WriteString("id", grid.Id);

@@ -17,7 +17,9 @@ async function signIn(key) {
   document.getElementById("sign-in-view").hidden = true;
   document.getElementById("sign-out").hidden = false;
   const who = document.getElementById("who");
-  who.textContent = `${t("signedInAs")} ${session.name} (${t("role_" + session.role)})`;
+  const introduce = () => { who.textContent = `${t("signedInAs")} ${session.name} (${t("role_" + session.role)})`; };
+  introduce();
+  document.addEventListener("dispatch:language", introduce);
   who.dataset.role = session.role;
   document.getElementById(Screens[session.role]).hidden = false;
   current = session.role === "worker" ? new WorkerScreen(session.workerId)

@@ -11,7 +11,7 @@ const Dictionary = {
     legendNone: "no open case", legendOpen: "open", legendBusy: "3+ open", legendOverdue: "overdue", legendEscalated: "escalated",
     tabDesk: "Desk", tabCase: "Case", tabLists: "Overdue & escalated", tabStats: "Statistics",
     feed: "Live feed", feedConnected: "connected", feedReconnecting: "reconnecting…", pause: "Pause", resume: "Resume",
-    deskEmpty: "Click a grid on the map, or pick one from the list.", roster: "Roster", openCases: "Open cases", notices: "Notices",
+    deskEmpty: "Click a grid on the map, or pick one from the list.", roster: "Roster", worker: "Worker", openCases: "Open cases", notices: "Notices",
     onDuty: "on duty", offDuty: "off duty", load: "load", due: "due", overdueBy: "overdue by", none: "none",
     caseEmpty: "Open a case from a desk, a list or the feed, or type its number.", caseNumber: "Case number", open: "Open",
     status: "Status", category: "Category", assignee: "Assignee", tracker: "Tracked by", reported: "Reported", acceptDue: "Accept by", resolveDue: "Resolve by",
@@ -39,7 +39,7 @@ const Dictionary = {
     legendNone: "无在办", legendOpen: "在办", legendBusy: "在办 3 件以上", legendOverdue: "超时", legendEscalated: "已升级",
     tabDesk: "工作台", tabCase: "案件", tabLists: "超时与升级", tabStats: "统计",
     feed: "实时动态", feedConnected: "已连接", feedReconnecting: "重新连接中…", pause: "暂停", resume: "继续",
-    deskEmpty: "点击地图上的网格，或从列表中选择。", roster: "人员", openCases: "在办案件", notices: "通知",
+    deskEmpty: "点击地图上的网格，或从列表中选择。", roster: "人员", worker: "网格员", openCases: "在办案件", notices: "通知",
     onDuty: "在岗", offDuty: "离岗", load: "在办", due: "时限", overdueBy: "已超时", none: "无",
     caseEmpty: "从工作台、列表或动态中打开案件，或输入案件编号。", caseNumber: "案件编号", open: "打开",
     status: "状态", category: "类别", assignee: "承办人", tracker: "跟踪单位", reported: "上报时间", acceptDue: "签收时限", resolveDue: "办结时限",
@@ -85,4 +85,6 @@ function setLanguage(next) {
   language = next;
   sessionStorage.setItem("dispatch.lang", next);
   translatePage();
+  // Text the scripts wrote is written again by whoever wrote it.
+  document.dispatchEvent(new Event("dispatch:language"));
 }

@@ -18,12 +18,12 @@ class OperatorConsole {
 
   async start() {
     this.wire();
-    legend(document.getElementById("legend"));
-    const stats = await attempt(() => this.map.loadMap());
-    if (stats) document.getElementById("map-status").textContent = `${stats.grids} ${t("gridsDrawn")} ${Math.round(stats.totalMs)} ${t("ms")}`;
-    this.fillPickers();
+    await attempt(() => this.map.loadMap());
+    this.relabel();
+    document.addEventListener("dispatch:language", () => this.relabel());
     await this.refreshRegister();
     this.stopFeed = Api.feed(tr => this.onTransition(tr), state => {
+      this.feedState = state;
       document.getElementById("feed-state").textContent = t(state === "connected" ? "feedConnected" : "feedReconnecting");
       document.getElementById("feed").dataset.state = state;
     });
@@ -68,6 +68,23 @@ class OperatorConsole {
     }
     if (panel === "panel-lists") this.renderLists();
     if (panel === "panel-stats" && !this.rankingsLoaded) this.loadRankings();
+  }
+
+  /** Writes again, in the current language, what the scripts wrote. */
+  relabel() {
+    legend(document.getElementById("legend"));
+    const stats = this.map.stats;
+    if (stats.grids !== undefined) document.getElementById("map-status").textContent = `${stats.grids} ${t("gridsDrawn")} ${Math.round(stats.totalMs)} ${t("ms")}`;
+    if (this.feedState) document.getElementById("feed-state").textContent = t(this.feedState === "connected" ? "feedConnected" : "feedReconnecting");
+    const zoom = document.getElementById("zoom-area").value;
+    this.fillPickers();
+    document.getElementById("zoom-area").value = zoom;
+    if (this.deskGrid) document.getElementById("grid-pick").value = this.deskGrid;
+    this.recount();
+    if (this.deskGrid) this.openDesk(this.deskGrid, false);
+    if (this.caseId) this.openCase(this.caseId, false);
+    if (this.rankingsLoaded) this.loadRankings();
+    this.renderLists();
   }
 
   fillPickers() {
@@ -146,17 +163,18 @@ class OperatorConsole {
     if (tr.path?.gridId && tr.path.gridId === this.deskGrid) this.scheduleDeskReload();
   }
 
-  // A busy feed (100 transitions a second) is absorbed by doing each kind of work once per frame.
+  // A busy feed (100 transitions a second) is absorbed by batching: the feed list at most five times
+  // a second, the map's colours (a recount of every open case and a redraw) at most four.
   scheduleRecount() {
     if (this.recountPending) return;
     this.recountPending = true;
-    requestAnimationFrame(() => { this.recountPending = false; this.recount(); });
+    setTimeout(() => { this.recountPending = false; this.recount(); }, 250);
   }
 
   scheduleFeed() {
     if (this.feedPending) return;
     this.feedPending = true;
-    requestAnimationFrame(() => { this.feedPending = false; this.renderFeed(); });
+    setTimeout(() => requestAnimationFrame(() => { this.feedPending = false; this.renderFeed(); }), 200);
   }
 
   renderFeed() {

@@ -8,6 +8,7 @@ class WorkerScreen {
 
   async start() {
     document.getElementById("duty").addEventListener("click", () => this.toggleDuty());
+    document.addEventListener("dispatch:language", () => { this.signature = null; this.refresh(); });
     await this.refresh();
     // Workers have no feed (it is for operators): a phone re-reads its cases every few seconds.
     this.poller = setInterval(() => this.refresh(), 5000);
