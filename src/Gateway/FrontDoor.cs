@@ -132,7 +132,8 @@ public static class FrontDoor
         services.AddOptions<Open311Options>().Bind(configuration.GetSection(Open311Options.Section));
         services.AddSingleton<GeoReport>();
         services.AddSingleton<ITerritory, CityTerritory>();
-        services.AddSingleton<ConsoleApi.MapCache>();
+        services.AddSingleton<MapCache>();
+        services.AddHostedService<MapWarmer>();
         services.AddSingleton<TransitionHub>();
         services.AddHostedService(sp => sp.GetRequiredService<TransitionHub>());
         services.AddHealthChecks().AddCheck<ClusterHealth>("cluster", tags: ["ready"]);

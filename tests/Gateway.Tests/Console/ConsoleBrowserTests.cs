@@ -43,6 +43,11 @@ public sealed class ConsoleBrowserTests(KestrelGatewayFactory gateway) : IClassF
         // The category picker names each category in Chinese and English.
         await Expect(hotline.GetByLabel("Category", new() { Exact = true })).ToContainTextAsync("环境卫生 / Environmental sanitation");
         await Expect(hotline.Locator("#intake-map")).ToHaveAttributeAsync("data-grids", expectedGrids.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // A click on the map gives the location as that point, and names the grid that holds it.
+        var point = await hotline.EvaluateAsync<double[]>($"() => {{ const p = window.dispatchMap.screenPointOf('{FirstGrid}'); return [p.x, p.y]; }}");
+        await hotline.Mouse.ClickAsync((float)point[0], (float)point[1]);
+        await Expect(hotline.Locator("#point-found")).ToHaveTextAsync(FirstGrid);
+        await Expect(hotline.GetByLabel("Longitude")).Not.ToBeEmptyAsync();
         await hotline.CloseAsync();
 
         var worker = await _browser.SignInAsync(GatewayFactory.Worker2, 390, 844);

@@ -41,6 +41,9 @@ class HotlineDesk {
   }
 
   async placeOnMap(point) {
+    // A click on the map chooses the map as the way to give the location.
+    document.querySelector("input[name=location-by][value=map]").checked = true;
+    this.showLocation();
     document.getElementById("intake-longitude").value = point.longitude.toFixed(6);
     document.getElementById("intake-latitude").value = point.latitude.toFixed(6);
     this.idempotencyKey = crypto.randomUUID();
