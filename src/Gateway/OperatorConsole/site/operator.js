@@ -109,6 +109,10 @@ class OperatorConsole {
       for (const c of data.items) cases.set(c.id, c);
       if (!(cursor = data.next)) break;
     }
+    // Which are overdue is the server's to say (its clock decides deadlines); between reads the
+    // browser's clock turns cases overdue as their deadlines pass.
+    const overdue = await attempt(() => Api.get(`/incidents?status=${OpenStatuses.join(",")}&overdue=true&limit=200&from=${encodeURIComponent(from)}`));
+    if (overdue) for (const c of overdue.items) if (cases.has(c.id)) cases.get(c.id).overdue = true;
     // Keep what the feed brought meanwhile that the register has not projected yet.
     for (const [id, c] of this.cases) if (!cases.has(id) && c.fromFeed && Date.now() - c.fromFeed < 30000) cases.set(id, c);
     this.cases = cases;
@@ -116,6 +120,7 @@ class OperatorConsole {
   }
 
   isOverdue(c, now = Date.now()) {
+    if (c.overdue) return true;
     const due = c.status === "Dispatched" || c.status === "Registered" ? c.acceptDue : c.status === "Accepted" ? c.resolveDue : null;
     return !!due && new Date(due).getTime() < now;
   }
