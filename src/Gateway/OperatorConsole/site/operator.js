@@ -277,6 +277,7 @@ class OperatorConsole {
     const done = await attempt(() => Api.post(`/incidents/${encodeURIComponent(id)}/${path}`, body));
     if (done) {
       document.getElementById("action-reason").value = "";
+      document.getElementById("action-worker").value = "";
       document.getElementById("action-status").textContent = `${t("done")}: ${statusName(done.status)}`;
       await this.openCase(id, false);
     } else {
