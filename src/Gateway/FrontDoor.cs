@@ -5,6 +5,7 @@ using Dispatch.Errors;
 using Dispatch.Gateway.Apis;
 using Dispatch.Gateway.Apis.Open311;
 using Dispatch.Gateway.Cluster;
+using Dispatch.Gateway.OperatorConsole;
 using Dispatch.Gateway.Feed;
 using Dispatch.Gateway.Security;
 using Dispatch.Incidents;
@@ -136,6 +137,8 @@ public static class FrontDoor
         services.AddOptions<Open311Options>().Bind(configuration.GetSection(Open311Options.Section));
         services.AddSingleton<GeoReport>();
         services.AddSingleton<ITerritory, CityTerritory>();
+        services.AddSingleton<MapCache>();
+        services.AddHostedService<MapWarmer>();
         services.AddSingleton<TransitionHub>();
         services.AddHostedService(sp => sp.GetRequiredService<TransitionHub>());
         services.AddHealthChecks().AddCheck<ClusterHealth>("cluster", tags: ["ready"]);
@@ -171,6 +174,7 @@ public static class FrontDoor
         // Refusals the framework makes without a body (no route, wrong method, 401, 403) become
         // problem+json through the problem details service.
         app.UseStatusCodePages();
+        app.UseOperatorConsole();
         app.Use(RefuseOversizedBodies);
         app.Use(RefuseCharsetsOtherThanUtf8);
         app.UseAuthentication();
@@ -196,6 +200,7 @@ public static class FrontDoor
         api.MapReferenceApi();
         api.MapTerritoryApi();
         api.MapFeedApi();
+        api.MapConsoleApi();
         api.MapOpen311Api();
         api.MapAdminKeysApi();
 

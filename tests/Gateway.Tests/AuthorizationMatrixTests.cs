@@ -45,6 +45,8 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "GET", "/api/v1/admin/keys/k-000000000000", "A" },
         { "PUT", "/api/v1/admin/keys/k-000000000000/scope", "A" },
         { "DELETE", "/api/v1/admin/keys/k-000000000000", "A" },
+        { "GET", "/api/v1/session", "HWOA" },
+        { "GET", "/api/v1/territory/map", "HWOA" },
     };
 
     private static readonly Dictionary<char, string> Keys = new()

@@ -5,7 +5,7 @@ using Dispatch.Testing;
 namespace Dispatch.Gateway.Tests;
 
 /// <summary>The embedded gateway behind real Kestrel, on a free loopback port.</summary>
-public sealed class KestrelGatewayFactory : GatewayFactory
+public class KestrelGatewayFactory : GatewayFactory
 {
     public KestrelGatewayFactory()
     {

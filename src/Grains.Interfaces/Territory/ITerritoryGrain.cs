@@ -70,4 +70,7 @@ public interface ITerritoryGrain : IGrainWithStringKey
     [Alias("GetChildren")] Task<IReadOnlyList<string>> GetChildren(string areaId);
 
     [Alias("GetSummary")] Task<TerritorySummary> GetSummary();
+
+    /// <summary>The whole current version in one answer (the operator console draws every grid at once).</summary>
+    [Alias("GetWholeMap")] Task<TerritoryWholeMap> GetWholeMap();
 }

@@ -16,6 +16,13 @@ public sealed record TerritoryIds(
     [property: Id(0)] IReadOnlyList<string> Areas,
     [property: Id(1)] IReadOnlyList<string> Grids);
 
+/// <summary>One version of the map whole: its areas and grids, read together so they agree with <see cref="Version"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.TerritoryWholeMap")]
+public sealed record TerritoryWholeMap(
+    [property: Id(0)] int Version,
+    [property: Id(1)] IReadOnlyList<AreaInfo> Areas,
+    [property: Id(2)] IReadOnlyList<GridInfo> Grids);
+
 /// <summary>An area of the territory tree above the grid: city, district, street or community.</summary>
 /// <param name="BoundaryWkt">Optional boundary polygon as WKT (x = longitude, y = latitude).
 /// Used for reports whose point falls outside every grid.</param>

@@ -217,6 +217,9 @@ public sealed class TerritoryGrain(
 
     public Task<TerritorySummary> GetSummary() => Task.FromResult(Summary());
 
+    public Task<TerritoryWholeMap> GetWholeMap() =>
+        Task.FromResult(new TerritoryWholeMap(state.State.Version, state.State.Areas.Values.ToArray(), state.State.Grids.Values.ToArray()));
+
     private TerritorySummary Summary()
     {
         int districts = 0, streets = 0, communities = 0;
