@@ -18,6 +18,8 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "POST", $"{Unknown}/reject", "WOA" },
         { "POST", $"{Unknown}/notes", "WOA" },
         { "POST", $"{Unknown}/resolve", "WOA" },
+        { "POST", $"{Unknown}/return", "WOA" },
+        { "POST", $"{Unknown}/route", "OA" },
         { "POST", $"{Unknown}/verify", "OA" },
         { "POST", $"{Unknown}/close", "OA" },
         { "POST", $"{Unknown}/cancel", "OA" },

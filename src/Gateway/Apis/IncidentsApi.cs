@@ -25,6 +25,8 @@ public sealed record RateRequest(int? Score, string? Comment);
 
 public sealed record ReassignRequest(string? WorkerId, string? Reason);
 
+public sealed record RouteRequest(string? To, string? Reason);
+
 /// <summary>One page of the register; pass <c>next</c> back as <c>cursor</c> for the following page.</summary>
 public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, string? Next);
 
@@ -48,6 +50,9 @@ public static class IncidentsApi
             Act(calls, grains, id, g => g.Reject(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Work);
         group.MapPost("/{id}/resolve", (string id, ResultRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.Resolve(ActorOf(user), body.Result ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/return", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Return(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Work)
+            .WithSummary("Give back a case that is not the holder's own (wrong grid, wrong department) with a reason: the level above routes it, or the district takes it (兜底).");
         group.MapPost("/{id}/notes", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.AddNote(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Work);
 
@@ -61,6 +66,9 @@ public static class IncidentsApi
         group.MapPost("/{id}/supervise", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.Supervise(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
         group.MapPost("/{id}/reassign", Reassign).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/route", (string id, RouteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Route(ActorOf(user), body.To ?? "", body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("Send a case nobody has accepted (a returned one, say) to another grid, department or area desk: 'grid:…', 'department:…', 'district:…'.");
         group.MapPost("/{id}/rate", (string id, RateRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.Rate(ActorOf(user), body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
         return app;

@@ -131,3 +131,20 @@ public sealed record MoveData(
 [GenerateSerializer, Immutable, Alias("Dispatch.ImportData")]
 public sealed record ImportData(
     [property: Id(0)] IncidentView Case) : CaseEventData;
+
+/// <summary>
+/// A case given back by the desk <see cref="From"/> that says it is not its own; <see cref="To"/>
+/// routes it again. <see cref="Fallback"/>: returned too often to route again, the district takes
+/// it as owner (区政府兜底) instead of choosing where it goes.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ReturnData")]
+public sealed record ReturnData(
+    [property: Id(0)] DeskRef From,
+    [property: Id(1)] DeskRef To,
+    [property: Id(2)] bool Fallback) : CaseEventData;
+
+/// <summary>The dispatching level sends the case from desk <see cref="From"/> to desk <see cref="To"/>, which takes it in as a new case.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.RouteData")]
+public sealed record RouteData(
+    [property: Id(0)] DeskRef From,
+    [property: Id(1)] DeskRef To) : CaseEventData;

@@ -34,7 +34,21 @@ public interface IIncidentGrain : IGrainWithStringKey
 
     [Alias("Resolve")] Task<IncidentView> Resolve(ActorRef actor, string result);
 
+    /// <summary>
+    /// The case is not the holder's own (wrong grid, wrong department): it goes back with the reason to
+    /// the level above the desk that holds it, which routes it on — or, returned before, to the
+    /// district, which takes it (兜底). A worker returns only a case assigned to them.
+    /// </summary>
+    [Alias("Return")] Task<IncidentView> Return(ActorRef actor, string reason);
+
     // Operator and supervisor actions.
+
+    /// <summary>
+    /// Sends a case nobody has accepted to another desk (<c>grid:…</c>, <c>department:…</c>, or an area
+    /// desk on the case's path), which takes it in as a new case; a desk that returned the case is
+    /// refused. A desk the case was returned to may route it to itself to take it as owner.
+    /// </summary>
+    [Alias("Route")] Task<IncidentView> Route(ActorRef actor, string to, string reason);
 
     /// <summary>The check that the problem was really fixed; a failed check reopens the case for rework.</summary>
     [Alias("Verify")] Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason);

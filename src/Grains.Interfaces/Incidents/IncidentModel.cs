@@ -99,6 +99,10 @@ public sealed record IncidentView
     [Id(26)] public string? IntegrityProblem { get; init; }
     /// <summary>A link to a photo or other media the reporter sent with the report, if any.</summary>
     [Id(27)] public string? MediaUrl { get; init; }
+    /// <summary>The desks that gave the case back as not theirs (回退), oldest first.</summary>
+    [Id(28)] public IReadOnlyList<DeskRef> ReturnedBy { get; init; } = [];
+    /// <summary>Returned to its tracking desk, which must route it to another grid, department or desk (<c>POST /incidents/{id}/route</c>).</summary>
+    [Id(29)] public bool AwaitingRoute { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

@@ -49,6 +49,13 @@ public enum IncidentAction
     /// keeps its worker and status and the new desk follows its deadlines.
     /// </summary>
     Move = 22,
+    /// <summary>
+    /// The handler says the case is not theirs (wrong grid, wrong department) and gives it back
+    /// (回退/退单) to the level that dispatched it, which routes it again.
+    /// </summary>
+    Return = 23,
+    /// <summary>The dispatching level sends a returned (or not yet accepted) case to another grid, department or area desk.</summary>
+    Route = 24,
 }
 
 public static class IncidentStatusExtensions

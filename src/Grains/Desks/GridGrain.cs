@@ -286,9 +286,9 @@ public sealed partial class GridGrain(
             return [Redispatch(s, missedBy, $"accept deadline {due:u} missed by {missedBy}")];
         });
 
-    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after) =>
-        await _desk.Record(after.Id, s => s.Status == IncidentStatus.Registered
-            ? TryDispatch(s, before.Assignee?.WorkerId is { } rejectedBy ? $"re-dispatch after {rejectedBy} rejected" : "re-dispatch")
+    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after, CaseEvent? cause) =>
+        await _desk.Record(after.Id, s => s.Status == IncidentStatus.Registered && s.Tracker == _desk.Self && !s.AwaitingRoute
+            ? TryDispatch(s, cause is { Type: IncidentAction.Reject } ? $"re-dispatch after {cause.Actor} rejected" : "re-dispatch")
             : null);
 
     /// <summary>To the next eligible worker, or back to the queue with a notice when nobody is.</summary>

@@ -47,9 +47,30 @@ public static class CaseFold
             IncidentAction.Accept => s with { AcceptedAt = s.AcceptedAt ?? e.At, AcceptDue = null },
             IncidentAction.Reject => s with
             {
-                PassedOver = PassOver(s.PassedOver, s.Assignee?.WorkerId),
+                // Only the worker's own reject passes them over: an operator taking a case back from
+                // a worker says nothing about that worker.
+                PassedOver = s.Assignee?.WorkerId is { } worker && e.Actor == ActorRef.Worker(worker).ToString()
+                    ? PassOver(s.PassedOver, worker)
+                    : s.PassedOver,
                 Assignee = null,
                 AcceptDue = null,
+            },
+            IncidentAction.Return when e.Data is ReturnData r => s with
+            {
+                Tracker = r.To,
+                Assignee = null,
+                AcceptDue = null,
+                Delivered = false,
+                ReturnedBy = [.. s.ReturnedBy, r.From],
+                AwaitingRoute = !r.Fallback,
+            },
+            IncidentAction.Route when e.Data is RouteData r => s with
+            {
+                Tracker = r.To,
+                Assignee = null,
+                AcceptDue = null,
+                Delivered = false,
+                AwaitingRoute = false,
             },
             IncidentAction.Resolve => s with
             {

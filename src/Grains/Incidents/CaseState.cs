@@ -62,6 +62,12 @@ public sealed record CaseState
     /// <summary>A link to media the reporter sent with the report, if any.</summary>
     [Id(29)] public string? MediaUrl { get; init; }
 
+    /// <summary>The desks that gave the case back as not theirs (回退), oldest first; each return is counted.</summary>
+    [Id(30)] public IReadOnlyList<DeskRef> ReturnedBy { get; init; } = [];
+
+    /// <summary>Returned to its tracking desk, which must route it on (<see cref="IncidentAction.Route"/>) rather than work it.</summary>
+    [Id(31)] public bool AwaitingRoute { get; init; }
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
@@ -102,6 +108,8 @@ public sealed record CaseState
         ResolvedOnTime = ResolvedOnTime,
         IntegrityProblem = integrityProblem,
         MediaUrl = MediaUrl,
+        ReturnedBy = ReturnedBy,
+        AwaitingRoute = AwaitingRoute,
     };
 
     /// <summary>The case as a desk lists it.</summary>

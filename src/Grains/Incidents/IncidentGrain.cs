@@ -132,6 +132,67 @@ public sealed partial class IncidentGrain(
         });
     }
 
+    public async Task<IncidentView> Return(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        var view = await Act(s =>
+        {
+            RequireAssignee(s, actor);
+            var to = ReturnRouting.Destination(s);
+            var why = to.Fallback ? $"returned by {to.From}, to {to.To} as fallback (兜底): {text}" : $"returned by {to.From} to {to.To}: {text}";
+            return new CaseChange(IncidentAction.Return, actor, why, to, to.To);
+        });
+        await Deliver();
+        return view;
+    }
+
+    public async Task<IncidentView> Route(ActorRef actor, string to, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        if (!DeskRef.TryParse(CaseText.Require("to", to), out var target))
+        {
+            throw new ValidationFailedException("to", $"'{to}' is not a desk such as 'grid:D01-S01-C01-G01', 'department:gas' or 'district:D01'.");
+        }
+
+        await RequireDeskExists(target);
+        var view = await Act(s =>
+        {
+            if (s.ReturnedBy.Contains(target))
+            {
+                throw new ValidationFailedException("to", $"{target} returned this case as not its own: route it to another desk.");
+            }
+
+            if (target == s.Tracker && !s.AwaitingRoute)
+            {
+                throw new ValidationFailedException("to", $"{target} already holds this case.");
+            }
+
+            if (target.Level is not (OrgLevel.Grid or OrgLevel.Department) && s.Placement.Path.IdAt(target.Level) != target.Id)
+            {
+                throw new ValidationFailedException("to", $"{target} does not hold the case's place ({s.Placement.Path.LowestDesk}).");
+            }
+
+            return new CaseChange(IncidentAction.Route, actor, $"from {s.Tracker} to {target}: {text}", new RouteData(s.Tracker, target), target);
+        });
+        await Deliver();
+        return view;
+    }
+
+    /// <summary>A route target must be a desk that exists now: a grid of the current map, a department of the catalog, an area on the case's path.</summary>
+    private async Task RequireDeskExists(DeskRef target)
+    {
+        var exists = target.Level switch
+        {
+            OrgLevel.Grid => await GrainFactory.GetGrain<IGridGrain>(target.Id).GetDesk() is { RetiredAt: null },
+            OrgLevel.Department => catalog.TryGetDepartment(target.Id, out _),
+            _ => true,
+        };
+        if (!exists)
+        {
+            throw new ValidationFailedException("to", $"There is no desk {target}.");
+        }
+    }
+
     public Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason)
     {
         // A failed check must say why; a passed one may.
@@ -304,9 +365,13 @@ public sealed partial class IncidentGrain(
     private Task TellTracker(Recorded recorded)
     {
         var tracker = recorded.After.Tracker;
-        return tracker.Level == OrgLevel.Grid
-            ? GrainFactory.GetGrain<IGridGrain>(tracker.Id).OnCaseEvents(recorded.Events)
-            : GrainFactory.GetGrain<IDeskGrain>(tracker.Key).OnCaseEvents(recorded.Events);
+        var told = Tell(tracker);
+        // A return or a route moved the case: the desk that held it lets it go (and its deadlines).
+        return recorded.Before?.Tracker is { } before && before != tracker ? Task.WhenAll(told, Tell(before)) : told;
+
+        Task Tell(DeskRef desk) => desk.Level == OrgLevel.Grid
+            ? GrainFactory.GetGrain<IGridGrain>(desk.Id).OnCaseEvents(recorded.Events)
+            : GrainFactory.GetGrain<IDeskGrain>(desk.Key).OnCaseEvents(recorded.Events);
     }
 
     private async Task Deliver()

@@ -54,6 +54,14 @@ public static class IncidentStateMachine
             (IncidentStatus.Accepted, IncidentAction.Move, IncidentStatus.Accepted),
             (IncidentStatus.Resolved, IncidentAction.Move, IncidentStatus.Resolved),
             (IncidentStatus.Verified, IncidentAction.Move, IncidentStatus.Verified),
+
+            // Not ours (回退): back to the dispatching level's queue, before or after signing for it;
+            // the dispatching level routes it on while nobody has accepted it there.
+            (IncidentStatus.Registered, IncidentAction.Return, IncidentStatus.Registered),
+            (IncidentStatus.Dispatched, IncidentAction.Return, IncidentStatus.Registered),
+            (IncidentStatus.Accepted, IncidentAction.Return, IncidentStatus.Registered),
+            (IncidentStatus.Registered, IncidentAction.Route, IncidentStatus.Registered),
+            (IncidentStatus.Dispatched, IncidentAction.Route, IncidentStatus.Registered),
         };
 
         foreach (var status in Working)

@@ -90,6 +90,8 @@ public static class CaseEventCodec
         IncidentAction.Notice => typeof(TopReachedData),
         IncidentAction.Import => typeof(ImportData),
         IncidentAction.Move => typeof(MoveData),
+        IncidentAction.Return => typeof(ReturnData),
+        IncidentAction.Route => typeof(RouteData),
         _ => null,
     };
 }

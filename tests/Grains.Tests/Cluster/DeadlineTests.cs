@@ -110,6 +110,26 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_desk_a_case_was_escalated_to_lists_it_again_after_a_failed_verification()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "noise");
+        var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
+        await fixture.Incident(dispatched.Id).Accept(worker);
+        var community = fixture.Grains.GetGrain<IDeskGrain>(new DeskRef(OrgLevel.Community, grid.CommunityId).Key);
+
+        fixture.Advance(dispatched.ResolveDue!.Value - fixture.Time.GetUtcNow());
+        await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
+        await Eventually(() => community.GetDesk(), d => d!.Escalated.Any(e => e.IncidentId == dispatched.Id), "the community to list it");
+
+        await fixture.Incident(dispatched.Id).Resolve(worker, "quiet now");
+        await Eventually(() => community.GetDesk(), d => d!.Escalated.All(e => e.IncidentId != dispatched.Id), "the community to clear it");
+
+        await fixture.Incident(dispatched.Id).Verify(ActorRef.Operator("checker"), passed: false, "still loud at night");
+        await Eventually(() => community.GetDesk(), d => d!.Escalated.Any(e => e.IncidentId == dispatched.Id), "the community to list the rework");
+    }
+
+    [Fact]
     public async Task An_emergency_notifies_the_community_at_once_and_escalates_on_minute_scale_limits()
     {
         var grid = fixture.ClaimGrid();

@@ -482,6 +482,8 @@ public sealed class CaseFoldTests
         IncidentAction.Notice => new TopReachedData(Due),
         Import => new ImportData(CaseFold.View(RegisteredCase().Events)!),
         Move => new MoveData(DeskRef.Grid("G1"), DeskRef.Grid("G2"), new TerritoryPath("c", "d", "s", "k", "G2"), 3),
+        Return => new ReturnData(Grid, Community, Fallback: false),
+        Route => new RouteData(Community, DeskRef.Grid("G2")),
         _ => null,
     };
 }

@@ -54,6 +54,12 @@ public sealed class IncidentStateMachineTests
         [(Accepted, Move)] = Accepted,
         [(Resolved, Move)] = Resolved,
         [(Verified, Move)] = Verified,
+        // Not ours (回退): back to the dispatching level, which routes it on while nobody has accepted it.
+        [(Registered, Return)] = Registered,
+        [(Dispatched, Return)] = Registered,
+        [(Accepted, Return)] = Registered,
+        [(Registered, Route)] = Registered,
+        [(Dispatched, Route)] = Registered,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
