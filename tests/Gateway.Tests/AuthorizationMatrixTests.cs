@@ -20,6 +20,8 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "POST", $"{Unknown}/resolve", "WOA" },
         { "POST", $"{Unknown}/return", "WOA" },
         { "POST", $"{Unknown}/route", "OA" },
+        { "POST", $"{Unknown}/extension", "WOA" },
+        { "POST", $"{Unknown}/extension/decision", "OA" },
         { "POST", $"{Unknown}/verify", "OA" },
         { "POST", $"{Unknown}/close", "OA" },
         { "POST", $"{Unknown}/cancel", "OA" },

@@ -27,6 +27,10 @@ public sealed record ReassignRequest(string? WorkerId, string? Reason);
 
 public sealed record RouteRequest(string? To, string? Reason);
 
+public sealed record ExtensionRequest(DateTimeOffset? NewDue, string? Reason);
+
+public sealed record DecisionRequest(bool? Approved, string? Reason);
+
 /// <summary>One page of the register; pass <c>next</c> back as <c>cursor</c> for the following page.</summary>
 public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, string? Next);
 
@@ -53,6 +57,11 @@ public static class IncidentsApi
         group.MapPost("/{id}/return", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.Return(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Work)
             .WithSummary("Give back a case that is not the holder's own (wrong grid, wrong department) with a reason: the level above routes it, or the district takes it (兜底).");
+        group.MapPost("/{id}/extension", (string id, ExtensionRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.RequestExtension(ActorOf(user),
+                body.NewDue ?? throw new ValidationFailedException("newDue", "Give the new deadline (ISO 8601 with an offset)."), body.Reason ?? "")))
+            .RequireAuthorization(Policies.Work)
+            .WithSummary("Ask for more time (延期) before the resolve deadline: a later newDue and a reason; the owning level decides.");
         group.MapPost("/{id}/notes", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.AddNote(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Work);
 
@@ -66,6 +75,11 @@ public static class IncidentsApi
         group.MapPost("/{id}/supervise", (string id, NoteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.Supervise(ActorOf(user), body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
         group.MapPost("/{id}/reassign", Reassign).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/extension/decision", (string id, DecisionRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.DecideExtension(ActorOf(user),
+                body.Approved ?? throw new ValidationFailedException("approved", "Say whether the extension is approved."), body.Reason)))
+            .RequireAuthorization(Policies.Supervise)
+            .WithSummary("Approve (the resolve deadline moves to the date asked for) or refuse (with a reason) the pending extension.");
         group.MapPost("/{id}/route", (string id, RouteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.Route(ActorOf(user), body.To ?? "", body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
             .WithSummary("Send a case nobody has accepted (a returned one, say) to another grid, department or area desk: 'grid:…', 'department:…', 'district:…'.");

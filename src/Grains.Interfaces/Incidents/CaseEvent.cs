@@ -148,3 +148,8 @@ public sealed record ReturnData(
 public sealed record RouteData(
     [property: Id(0)] DeskRef From,
     [property: Id(1)] DeskRef To) : CaseEventData;
+
+/// <summary>An extension asked for: the resolve deadline the handler asks to move to.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ExtensionData")]
+public sealed record ExtensionData(
+    [property: Id(0)] DateTimeOffset NewDue) : CaseEventData;

@@ -41,7 +41,16 @@ public interface IIncidentGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Return")] Task<IncidentView> Return(ActorRef actor, string reason);
 
+    /// <summary>
+    /// Asks for more time (延期申请): a new resolve deadline, later than the current one, with a reason.
+    /// Only before the deadline, one request at a time; the owning level decides.
+    /// </summary>
+    [Alias("RequestExtension")] Task<IncidentView> RequestExtension(ActorRef actor, DateTimeOffset newDue, string reason);
+
     // Operator and supervisor actions.
+
+    /// <summary>Decides the pending extension request: granted, the resolve deadline moves to the date asked for.</summary>
+    [Alias("DecideExtension")] Task<IncidentView> DecideExtension(ActorRef actor, bool approved, string? reason);
 
     /// <summary>
     /// Sends a case nobody has accepted to another desk (<c>grid:…</c>, <c>department:…</c>, or an area

@@ -103,6 +103,11 @@ public sealed record IncidentView
     [Id(28)] public IReadOnlyList<DeskRef> ReturnedBy { get; init; } = [];
     /// <summary>Returned to its tracking desk, which must route it to another grid, department or desk (<c>POST /incidents/{id}/route</c>).</summary>
     [Id(29)] public bool AwaitingRoute { get; init; }
+    /// <summary>The resolve deadline a pending extension request asks for (延期申请), if one waits for a decision.</summary>
+    [Id(30)] public DateTimeOffset? ExtensionAskedFor { get; init; }
+    /// <summary>Extensions granted, each of which moved <see cref="ResolveDue"/>.</summary>
+    [Id(31)] public int ExtensionsGranted { get; init; }
+    [Id(32)] public int ExtensionsRefused { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

@@ -56,6 +56,12 @@ public enum IncidentAction
     Return = 23,
     /// <summary>The dispatching level sends a returned (or not yet accepted) case to another grid, department or area desk.</summary>
     Route = 24,
+    /// <summary>The handler asks for more time (延期申请) before the resolve deadline, with a reason and a new date.</summary>
+    RequestExtension = 25,
+    /// <summary>The owning level grants the pending extension: the resolve deadline moves to the date asked for.</summary>
+    ApproveExtension = 26,
+    /// <summary>The owning level refuses the pending extension: the deadline stays.</summary>
+    RefuseExtension = 27,
 }
 
 public static class IncidentStatusExtensions

@@ -38,6 +38,7 @@ public sealed class DeskGrain(
     ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
+    Calendar.CityCalendar calendar,
     IOptions<DispatchOptions> options,
     ICaseDeliveryPublisher publisher,
     ILogger<DeskGrain> logger) : Grain, IDeskGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
@@ -199,7 +200,7 @@ public sealed class DeskGrain(
         new(s.Status == IncidentStatus.Registered ? IncidentAction.Dispatch : IncidentAction.Reassign,
             _desk.Actor,
             $"to {Self}: {reason}",
-            new AssignData(Assignee.Unit(Self), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now)),
+            new AssignData(Assignee.Unit(Self), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now, calendar.Current)),
             notice ? Self : null);
 
     /// <summary>Department desks exist for every department of the catalog without being set up.</summary>

@@ -48,6 +48,7 @@ public sealed partial class GridGrain(
     ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
+    Calendar.CityCalendar calendar,
     IOptions<DispatchOptions> options,
     ICaseDeliveryPublisher publisher,
     ILogger<GridGrain> logger) : Grain, IGridGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
@@ -312,7 +313,7 @@ public sealed partial class GridGrain(
         _assignClock = Math.Max(_assignClock + 1, time.Now.UtcTicks);
         _lastAssigned[id] = _assignClock;
         return new CaseChange(action, actor, $"to {id}: {reason}",
-            new AssignData(Assignee.Worker(id), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now), passOver),
+            new AssignData(Assignee.Worker(id), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now, calendar.Current), passOver),
             notice ? _desk.Self : null);
     }
 

@@ -63,7 +63,16 @@ public static class CaseFold
                 Delivered = false,
                 ReturnedBy = [.. s.ReturnedBy, r.From],
                 AwaitingRoute = !r.Fallback,
+                ExtensionAskedFor = null,
             },
+            IncidentAction.RequestExtension when e.Data is ExtensionData x => s with { ExtensionAskedFor = x.NewDue },
+            IncidentAction.ApproveExtension when s.ExtensionAskedFor is { } due => s with
+            {
+                ResolveDue = due,
+                ExtensionAskedFor = null,
+                ExtensionsGranted = s.ExtensionsGranted + 1,
+            },
+            IncidentAction.RefuseExtension => s with { ExtensionAskedFor = null, ExtensionsRefused = s.ExtensionsRefused + 1 },
             IncidentAction.Route when e.Data is RouteData r => s with
             {
                 Tracker = r.To,
@@ -71,9 +80,11 @@ public static class CaseFold
                 AcceptDue = null,
                 Delivered = false,
                 AwaitingRoute = false,
+                ExtensionAskedFor = null,
             },
             IncidentAction.Resolve => s with
             {
+                ExtensionAskedFor = null,
                 ResolvedAt = e.At,
                 ResolvedOnTime = s.ResolveDue is not { } due || e.At <= due,
                 NextEscalationDue = null,

@@ -68,6 +68,14 @@ public sealed record CaseState
     /// <summary>Returned to its tracking desk, which must route it on (<see cref="IncidentAction.Route"/>) rather than work it.</summary>
     [Id(31)] public bool AwaitingRoute { get; init; }
 
+    /// <summary>The resolve deadline an extension asked for that waits for the owning level's decision, if any.</summary>
+    [Id(32)] public DateTimeOffset? ExtensionAskedFor { get; init; }
+
+    /// <summary>Extensions granted (each moved the resolve deadline) and refused: counted in the assessment.</summary>
+    [Id(33)] public int ExtensionsGranted { get; init; }
+
+    [Id(34)] public int ExtensionsRefused { get; init; }
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
@@ -110,6 +118,9 @@ public sealed record CaseState
         MediaUrl = MediaUrl,
         ReturnedBy = ReturnedBy,
         AwaitingRoute = AwaitingRoute,
+        ExtensionAskedFor = ExtensionAskedFor,
+        ExtensionsGranted = ExtensionsGranted,
+        ExtensionsRefused = ExtensionsRefused,
     };
 
     /// <summary>The case as a desk lists it.</summary>

@@ -25,6 +25,7 @@ public sealed partial class IncidentGrain(
     FeedOutbox feed,
     CategoryCatalog catalog,
     DispatchTime time,
+    Calendar.CityCalendar calendar,
     ICaseDeliveryPublisher publisher,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
@@ -193,6 +194,53 @@ public sealed partial class IncidentGrain(
         }
     }
 
+    public Task<IncidentView> RequestExtension(ActorRef actor, DateTimeOffset newDue, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            RequireAssignee(s, actor);
+            var now = time.Now;
+            if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.RequestExtension))
+            {
+                throw new IllegalTransitionException(Id, s.Status.ToString(), "request an extension");
+            }
+
+            if (s.ExtensionAskedFor is { } pending)
+            {
+                throw new IllegalTransitionException(Id, $"waiting for a decision on an extension to {pending:u}", "request another extension");
+            }
+
+            if (s.ResolveDue is not { } due || due <= now || s.Escalations.Count > 0)
+            {
+                throw new IllegalTransitionException(Id, $"past its resolve deadline {s.ResolveDue:u}", "request an extension (ask before the deadline)");
+            }
+
+            if (newDue <= due)
+            {
+                throw new ValidationFailedException("newDue", $"The new deadline must be later than the current one, {due:u}.");
+            }
+
+            return new CaseChange(IncidentAction.RequestExtension, actor, $"to {newDue:u}: {text}", new ExtensionData(newDue), s.Tracker);
+        });
+    }
+
+    public Task<IncidentView> DecideExtension(ActorRef actor, bool approved, string? reason)
+    {
+        var text = approved ? CaseText.Optional("reason", reason) : CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            if (s.ExtensionAskedFor is not { } asked)
+            {
+                throw new IllegalTransitionException(Id, $"{s.Status} with no extension request pending", approved ? "approve an extension" : "refuse an extension");
+            }
+
+            return approved
+                ? new CaseChange(IncidentAction.ApproveExtension, actor, $"resolve deadline moved to {asked:u}" + (text is null ? "" : $": {text}"))
+                : new CaseChange(IncidentAction.RefuseExtension, actor, $"extension to {asked:u} refused: {text}");
+        });
+    }
+
     public Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason)
     {
         // A failed check must say why; a passed one may.
@@ -207,7 +255,7 @@ public sealed partial class IncidentGrain(
             var category = catalog.Get(s.Category);
             var now = time.Now;
             return new CaseChange(IncidentAction.FailVerification, actor, text, new ReworkData(
-                IncidentDeadlines.ResolveDue(category, now),
+                IncidentDeadlines.ResolveDue(category, now, calendar.Current),
                 s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
         });
     }
@@ -253,7 +301,7 @@ public sealed partial class IncidentGrain(
                 new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement, command.MediaUrl)),
             new CaseChange(IncidentAction.Register, actor,
                 $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}; owner {category.Owner}; tracked by {tracker}",
-                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now))),
+                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now, calendar.Current))),
         ];
     }
 

@@ -64,6 +64,14 @@ public static class IncidentStateMachine
             (IncidentStatus.Dispatched, IncidentAction.Route, IncidentStatus.Registered),
         };
 
+        // Extensions (延期) while the case waits for a result: asked for by whoever has it, decided above.
+        foreach (var status in (IncidentStatus[])[IncidentStatus.Dispatched, IncidentStatus.Accepted])
+        {
+            rules.Add((status, IncidentAction.RequestExtension, status));
+            rules.Add((status, IncidentAction.ApproveExtension, status));
+            rules.Add((status, IncidentAction.RefuseExtension, status));
+        }
+
         foreach (var status in Working)
         {
             rules.Add((status, IncidentAction.Cancel, IncidentStatus.Cancelled));

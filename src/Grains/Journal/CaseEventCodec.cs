@@ -92,6 +92,7 @@ public static class CaseEventCodec
         IncidentAction.Move => typeof(MoveData),
         IncidentAction.Return => typeof(ReturnData),
         IncidentAction.Route => typeof(RouteData),
+        IncidentAction.RequestExtension => typeof(ExtensionData),
         _ => null,
     };
 }

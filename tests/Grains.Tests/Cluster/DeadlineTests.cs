@@ -1,3 +1,4 @@
+using Dispatch.Errors;
 using Dispatch.Desks;
 using Dispatch.Incidents;
 using Dispatch.Territory;
@@ -13,6 +14,7 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
     public sealed class Cluster : DispatchClusterFixture;
 
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private static readonly ActorRef Operator = ActorRef.Operator("duty-officer");
 
     private async Task<IncidentView> Delivered(TestGrid grid, string category)
     {
@@ -107,6 +109,73 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
             await Eventually(() => fixture.Grains.GetGrain<IDeskGrain>(desk.Key).GetDesk(),
                 d => d!.Escalated.All(e => e.IncidentId != dispatched.Id), $"{desk} to clear the case");
         }
+    }
+
+    [Fact]
+    public async Task A_sign_for_limit_in_working_hours_waits_over_the_weekend_and_fires_on_monday_morning()
+    {
+        var grid = fixture.ClaimGrid();
+        var china = TimeSpan.FromHours(8);
+        var now = fixture.Time.GetUtcNow().ToOffset(china);
+        var friday = now.Date.AddDays(1);
+        while (friday.DayOfWeek != DayOfWeek.Friday)
+        {
+            friday = friday.AddDays(1);
+        }
+
+        fixture.Advance(new DateTimeOffset(friday.AddHours(16).AddMinutes(30), china) - now);
+        var dispatched = await Delivered(grid, "sanitation");
+
+        // Two working hours: the last hour of Friday and the first of Monday.
+        var monday = new DateTimeOffset(friday.AddDays(3).AddHours(10), china);
+        Assert.Equal(monday, dispatched.AcceptDue);
+        fixture.Advance(monday - fixture.Time.GetUtcNow() - Tick);
+        var waiting = await fixture.Incident(dispatched.Id).Get();
+        Assert.Equal(dispatched.Version, waiting!.Version);
+
+        fixture.Advance(Tick);
+        var missed = await fixture.IncidentWhen(dispatched.Id, v => v.Version > dispatched.Version);
+        Assert.Contains("accept deadline", missed.Timeline[^1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_extension_asked_for_before_the_deadline_moves_it_when_approved_and_one_asked_for_after_is_refused()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "noise");
+        var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
+        var incident = fixture.Incident(dispatched.Id);
+        await incident.Accept(worker);
+        var due = dispatched.ResolveDue!.Value;
+        var later = due + TimeSpan.FromDays(2);
+
+        await Assert.ThrowsAsync<ValidationFailedException>(() => incident.RequestExtension(worker, due - TimeSpan.FromHours(1), "earlier?"));
+        await Assert.ThrowsAsync<IllegalTransitionException>(() => incident.DecideExtension(Operator, approved: true, null));
+
+        // Refused: the deadline stays.
+        await incident.RequestExtension(worker, later, "the neighbours are away");
+        var refused = await incident.DecideExtension(Operator, approved: false, "mediate by phone");
+        Assert.Equal(due, refused.ResolveDue);
+        Assert.Equal(1, refused.ExtensionsRefused);
+
+        // Asked again and granted: the deadline moves, one pending request at a time.
+        var asked = await incident.RequestExtension(worker, later, "mediation meeting on the weekend");
+        Assert.Equal(later, asked.ExtensionAskedFor);
+        await Assert.ThrowsAsync<IllegalTransitionException>(() => incident.RequestExtension(worker, later.AddDays(1), "and more"));
+        var granted = await incident.DecideExtension(Operator, approved: true, null);
+        Assert.Equal(later, granted.ResolveDue);
+        Assert.Equal(1, granted.ExtensionsGranted);
+        Assert.Null(granted.ExtensionAskedFor);
+
+        // The old deadline passes quietly; the new one escalates.
+        fixture.Advance(due - fixture.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+        Assert.Empty((await incident.Get())!.Escalations);
+        fixture.Advance(later - fixture.Time.GetUtcNow());
+        await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
+
+        // After the deadline it is too late to ask.
+        var late = await Assert.ThrowsAsync<IllegalTransitionException>(() => incident.RequestExtension(worker, later.AddDays(3), "still away"));
+        Assert.Contains("before the deadline", late.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -484,6 +484,7 @@ public sealed class CaseFoldTests
         Move => new MoveData(DeskRef.Grid("G1"), DeskRef.Grid("G2"), new TerritoryPath("c", "d", "s", "k", "G2"), 3),
         Return => new ReturnData(Grid, Community, Fallback: false),
         Route => new RouteData(Community, DeskRef.Grid("G2")),
+        RequestExtension => new ExtensionData(Due.AddDays(3)),
         _ => null,
     };
 }

@@ -60,6 +60,13 @@ public sealed class IncidentStateMachineTests
         [(Accepted, Return)] = Registered,
         [(Registered, Route)] = Registered,
         [(Dispatched, Route)] = Registered,
+        // Extensions while the case is with its handler.
+        [(Dispatched, RequestExtension)] = Dispatched,
+        [(Accepted, RequestExtension)] = Accepted,
+        [(Dispatched, ApproveExtension)] = Dispatched,
+        [(Accepted, ApproveExtension)] = Accepted,
+        [(Dispatched, RefuseExtension)] = Dispatched,
+        [(Accepted, RefuseExtension)] = Accepted,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
