@@ -30,6 +30,10 @@ public sealed class DispatchOptions
     /// <summary>How often each silo looks for changed files in <see cref="CalendarFolder"/>. Default: 30 s.</summary>
     public TimeSpan CalendarReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many days after a closure the resident may contest it (申诉). Default: 7.</summary>
+    [Range(1, 3650)]
+    public int AppealWindowDays { get; set; } = 7;
+
     /// <summary>How long a recorded case may wait for its desk to take it in before it is published again. Default: 5 s.</summary>
     public TimeSpan RedriveAfter { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -31,6 +31,8 @@ public sealed record ExtensionRequest(DateTimeOffset? NewDue, string? Reason);
 
 public sealed record DecisionRequest(bool? Approved, string? Reason);
 
+public sealed record ParkRequest(DateTimeOffset? ReviewOn, string? Reason);
+
 /// <summary>One page of the register; pass <c>next</c> back as <c>cursor</c> for the following page.</summary>
 public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, string? Next);
 
@@ -80,6 +82,17 @@ public static class IncidentsApi
                 body.Approved ?? throw new ValidationFailedException("approved", "Say whether the extension is approved."), body.Reason)))
             .RequireAuthorization(Policies.Supervise)
             .WithSummary("Approve (the resolve deadline moves to the date asked for) or refuse (with a reason) the pending extension.");
+        group.MapPost("/{id}/park", (string id, ParkRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Park(ActorOf(user),
+                body.ReviewOn ?? throw new ValidationFailedException("reviewOn", "Give the review date (ISO 8601 with an offset)."), body.Reason ?? "")))
+            .RequireAuthorization(Policies.Supervise)
+            .WithSummary("Park an accepted case that cannot be solved now (挂账) until a review date: clocks stop, out of the overdue figures.");
+        group.MapPost("/{id}/unpark", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Unpark(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("Bring a parked case back: accepted by its handler again with a fresh resolve clock.");
+        group.MapPost("/{id}/appeal", (string id, ReasonRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
+            Act(calls, grains, id, g => g.Appeal(ActorOf(user), body.Reason ?? ""))).RequireAuthorization(Policies.Rate)
+            .WithSummary("The resident contests the closure (申诉) within the appeal window: the case reopens for rework, counted.");
         group.MapPost("/{id}/route", (string id, RouteRequest body, ClaimsPrincipal user, IGrainFactory grains, ClusterCalls calls) =>
             Act(calls, grains, id, g => g.Route(ActorOf(user), body.To ?? "", body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
             .WithSummary("Send a case nobody has accepted (a returned one, say) to another grid, department or area desk: 'grid:…', 'department:…', 'district:…'.");

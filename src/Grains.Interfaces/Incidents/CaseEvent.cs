@@ -153,3 +153,14 @@ public sealed record RouteData(
 [GenerateSerializer, Immutable, Alias("Dispatch.ExtensionData")]
 public sealed record ExtensionData(
     [property: Id(0)] DateTimeOffset NewDue) : CaseEventData;
+
+/// <summary>A case parked (挂账) until <see cref="ReviewOn"/>, when the owning level looks at it again.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ParkData")]
+public sealed record ParkData(
+    [property: Id(0)] DateTimeOffset ReviewOn) : CaseEventData;
+
+/// <summary>A parked case back in the flow: its fresh resolve clock, and the next escalation if it had been escalated.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.UnparkData")]
+public sealed record UnparkData(
+    [property: Id(0)] DateTimeOffset ResolveDue,
+    [property: Id(1)] DateTimeOffset? NextEscalationDue) : CaseEventData;

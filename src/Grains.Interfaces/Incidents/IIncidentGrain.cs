@@ -49,6 +49,22 @@ public interface IIncidentGrain : IGrainWithStringKey
 
     // Operator and supervisor actions.
 
+    /// <summary>
+    /// Parks an accepted case that cannot be solved now (needs a budget or planning; 挂账) until
+    /// <paramref name="reviewOn"/>: the owning level's decision, so an operator's. Its clocks stop and it
+    /// leaves the overdue figures; it stays open and listed (status Parked) with its review date.
+    /// </summary>
+    [Alias("Park")] Task<IncidentView> Park(ActorRef actor, DateTimeOffset reviewOn, string reason);
+
+    /// <summary>Back in the flow: accepted by its handler again, with a fresh resolve clock from now.</summary>
+    [Alias("Unpark")] Task<IncidentView> Unpark(ActorRef actor, string reason);
+
+    /// <summary>
+    /// The resident contests the closure (申诉) within <c>Dispatch:AppealWindowDays</c> of it: the case
+    /// reopens as accepted by its handler, with a fresh resolve clock, counted as rework and as an appeal.
+    /// </summary>
+    [Alias("Appeal")] Task<IncidentView> Appeal(ActorRef actor, string reason);
+
     /// <summary>Decides the pending extension request: granted, the resolve deadline moves to the date asked for.</summary>
     [Alias("DecideExtension")] Task<IncidentView> DecideExtension(ActorRef actor, bool approved, string? reason);
 

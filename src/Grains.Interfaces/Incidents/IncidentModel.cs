@@ -108,6 +108,12 @@ public sealed record IncidentView
     /// <summary>Extensions granted, each of which moved <see cref="ResolveDue"/>.</summary>
     [Id(31)] public int ExtensionsGranted { get; init; }
     [Id(32)] public int ExtensionsRefused { get; init; }
+    /// <summary>While parked (挂账): when the owning level reviews it.</summary>
+    [Id(33)] public DateTimeOffset? ReviewOn { get; init; }
+    /// <summary>How often the case was parked.</summary>
+    [Id(34)] public int TimesParked { get; init; }
+    /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework (also in <see cref="ReworkCount"/>).</summary>
+    [Id(35)] public int Appeals { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

@@ -13,6 +13,11 @@ public enum IncidentStatus
     Rated = 7,
     Merged = 8,
     Cancelled = 9,
+    /// <summary>
+    /// Cannot be solved now (needs a budget or planning): parked with the owning level's approval until
+    /// a review date (挂账). Open and listed, but its clocks stop and it is not overdue.
+    /// </summary>
+    Parked = 10,
 }
 
 /// <summary>What can be done to a case. Each action is one row of the state machine and one line of the timeline.</summary>
@@ -62,6 +67,15 @@ public enum IncidentAction
     ApproveExtension = 26,
     /// <summary>The owning level refuses the pending extension: the deadline stays.</summary>
     RefuseExtension = 27,
+    /// <summary>The owning level parks an accepted case that cannot be solved now (挂账), with a review date.</summary>
+    Park = 28,
+    /// <summary>The parked case is back in the flow: accepted by the same handler, with a fresh resolve clock.</summary>
+    Unpark = 29,
+    /// <summary>
+    /// The resident contests the closure (申诉) within the appeal window: the case reopens for rework
+    /// with its handler, counted as rework and as an appeal.
+    /// </summary>
+    Appeal = 30,
 }
 
 public static class IncidentStatusExtensions
@@ -69,7 +83,7 @@ public static class IncidentStatusExtensions
     /// <summary>Whether the case still needs work (it counts as open on desks and in statistics).</summary>
     public static bool IsOpen(this IncidentStatus status) =>
         status is IncidentStatus.Reported or IncidentStatus.Registered or IncidentStatus.Dispatched
-            or IncidentStatus.Accepted or IncidentStatus.Resolved or IncidentStatus.Verified;
+            or IncidentStatus.Accepted or IncidentStatus.Resolved or IncidentStatus.Verified or IncidentStatus.Parked;
 
     /// <summary>Whether the case's resolve clock still runs (nobody has reported a result yet).</summary>
     public static bool IsAwaitingResult(this IncidentStatus status) =>

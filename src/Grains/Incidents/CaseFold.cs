@@ -73,6 +73,18 @@ public static class CaseFold
                 ExtensionsGranted = s.ExtensionsGranted + 1,
             },
             IncidentAction.RefuseExtension => s with { ExtensionAskedFor = null, ExtensionsRefused = s.ExtensionsRefused + 1 },
+            IncidentAction.Park when e.Data is ParkData p => s with
+            {
+                ReviewOn = p.ReviewOn,
+                TimesParked = s.TimesParked + 1,
+                ExtensionAskedFor = null,
+            },
+            IncidentAction.Unpark when e.Data is UnparkData u => s with
+            {
+                ReviewOn = null,
+                ResolveDue = u.ResolveDue,
+                NextEscalationDue = u.NextEscalationDue,
+            },
             IncidentAction.Route when e.Data is RouteData r => s with
             {
                 Tracker = r.To,
@@ -98,6 +110,16 @@ public static class CaseFold
                 NextEscalationDue = w.NextEscalationDue,
             },
             IncidentAction.Close => s with { ClosedAt = e.At },
+            IncidentAction.Appeal when e.Data is ReworkData w => s with
+            {
+                Appeals = s.Appeals + 1,
+                ReworkCount = s.ReworkCount + 1,
+                ClosedAt = null,
+                ResolvedAt = null,
+                ResolvedOnTime = null,
+                ResolveDue = w.ResolveDue,
+                NextEscalationDue = w.NextEscalationDue,
+            },
             IncidentAction.Rate when e.Data is RateData r => s with { Rating = r.Score },
             IncidentAction.Merge when e.Data is MergeData m => s with { MergedInto = m.PrimaryId, Assignee = null, AcceptDue = null, Delivered = true },
             IncidentAction.Cancel => s with { ClosedAt = e.At, AcceptDue = null, NextEscalationDue = null },

@@ -76,6 +76,15 @@ public sealed record CaseState
 
     [Id(34)] public int ExtensionsRefused { get; init; }
 
+    /// <summary>While parked (挂账): when the owning level reviews it.</summary>
+    [Id(35)] public DateTimeOffset? ReviewOn { get; init; }
+
+    /// <summary>How often the case was parked.</summary>
+    [Id(36)] public int TimesParked { get; init; }
+
+    /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
+    [Id(37)] public int Appeals { get; init; }
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
@@ -121,6 +130,9 @@ public sealed record CaseState
         ExtensionAskedFor = ExtensionAskedFor,
         ExtensionsGranted = ExtensionsGranted,
         ExtensionsRefused = ExtensionsRefused,
+        ReviewOn = ReviewOn,
+        TimesParked = TimesParked,
+        Appeals = Appeals,
     };
 
     /// <summary>The case as a desk lists it.</summary>
@@ -139,5 +151,6 @@ public sealed record CaseState
         PassedOver = PassedOver,
         Version = Sequence,
         Path = Placement.Path,
+        ReviewOn = ReviewOn,
     };
 }

@@ -26,6 +26,7 @@ public sealed partial class IncidentGrain(
     CategoryCatalog catalog,
     DispatchTime time,
     Calendar.CityCalendar calendar,
+    Microsoft.Extensions.Options.IOptions<DispatchOptions> options,
     ICaseDeliveryPublisher publisher,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
@@ -238,6 +239,49 @@ public sealed partial class IncidentGrain(
             return approved
                 ? new CaseChange(IncidentAction.ApproveExtension, actor, $"resolve deadline moved to {asked:u}" + (text is null ? "" : $": {text}"))
                 : new CaseChange(IncidentAction.RefuseExtension, actor, $"extension to {asked:u} refused: {text}");
+        });
+    }
+
+    public Task<IncidentView> Park(ActorRef actor, DateTimeOffset reviewOn, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        if (reviewOn <= time.Now)
+        {
+            throw new ValidationFailedException("reviewOn", "The review date must be in the future.");
+        }
+
+        return Act(_ => new CaseChange(IncidentAction.Park, actor, $"parked until {reviewOn:u}: {text}", new ParkData(reviewOn)));
+    }
+
+    public Task<IncidentView> Unpark(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            var category = catalog.Get(s.Category);
+            var now = time.Now;
+            return new CaseChange(IncidentAction.Unpark, actor, text, new UnparkData(
+                IncidentDeadlines.ResolveDue(category, now, calendar.Current),
+                s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
+        });
+    }
+
+    public Task<IncidentView> Appeal(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            var now = time.Now;
+            var window = TimeSpan.FromDays(options.Value.AppealWindowDays);
+            if (s.ClosedAt is { } closed && IncidentStateMachine.IsLegal(s.Status, IncidentAction.Appeal) && now > closed + window)
+            {
+                throw new IllegalTransitionException(Id, $"closed on {closed:u}, more than {options.Value.AppealWindowDays} days ago", "appeal");
+            }
+
+            var category = catalog.Get(s.Category);
+            return new CaseChange(IncidentAction.Appeal, actor, text, new ReworkData(
+                IncidentDeadlines.ResolveDue(category, now, calendar.Current),
+                s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
         });
     }
 

@@ -179,6 +179,78 @@ public sealed class DeadlineTests(DeadlineTests.Cluster fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_parked_case_stops_its_clocks_leaves_the_overdue_figures_and_comes_back_with_a_fresh_resolve_clock()
+    {
+        var grid = fixture.ClaimGrid();
+        var dispatched = await Delivered(grid, "property");
+        var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
+        var incident = fixture.Incident(dispatched.Id);
+        await incident.Accept(worker);
+        var reviewOn = dispatched.ResolveDue!.Value.AddDays(60);
+
+        await Assert.ThrowsAsync<ValidationFailedException>(() => incident.Park(Operator, fixture.Time.GetUtcNow().AddHours(-1), "needs a budget"));
+        var parked = await incident.Park(Operator, reviewOn, "the roof needs next year's budget");
+        Assert.Equal(IncidentStatus.Parked, parked.Status);
+        Assert.Equal(reviewOn, parked.ReviewOn);
+        await Assert.ThrowsAsync<IllegalTransitionException>(() => incident.Resolve(worker, "not yet"));
+
+        // Long past the resolve deadline: not escalated, not overdue, listed as parked with its review date.
+        fixture.Advance(dispatched.ResolveDue.Value - fixture.Time.GetUtcNow() + TimeSpan.FromDays(7));
+        var stats = await Eventually(() => fixture.Statistics(DeskRef.Grid(grid.Id)), s => s.Parked == 1, "the register to count the parked case");
+        Assert.Equal(0, stats.Overdue);
+        Assert.Equal(1, stats.Open);
+        Assert.Empty((await incident.Get())!.Escalations);
+        var desk = await fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetDesk();
+        Assert.Equal(reviewOn, desk!.OpenCases.Single(c => c.IncidentId == dispatched.Id).ReviewOn);
+
+        // Back in the flow: its handler has it, with a fresh resolve clock that escalates when missed.
+        var back = await incident.Unpark(Operator, "budget approved");
+        Assert.Equal(IncidentStatus.Accepted, back.Status);
+        Assert.Equal(worker.Id, back.Assignee?.WorkerId);
+        Assert.True(back.ResolveDue > fixture.Time.GetUtcNow());
+        Assert.Equal(1, back.TimesParked);
+        fixture.Advance(back.ResolveDue!.Value - fixture.Time.GetUtcNow());
+        await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
+    }
+
+    [Fact]
+    public async Task A_resident_may_contest_a_closure_within_the_window_it_reopens_for_rework_counted()
+    {
+        var grid = fixture.ClaimGrid();
+        var hotline = new ActorRef(ActorRole.Hotline, "follow-up");
+        var first = await Closed(grid, building: 0);
+        var second = await Closed(grid, building: 1);
+
+        var reopened = await fixture.Incident(first.Id).Appeal(hotline, "the bins overflow again");
+        Assert.Equal(IncidentStatus.Accepted, reopened.Status);
+        Assert.Equal(first.Assignee, reopened.Assignee);
+        Assert.Equal((1, 1), (reopened.Appeals, reopened.ReworkCount));
+        Assert.Null(reopened.ClosedAt);
+        Assert.True(reopened.ResolveDue > fixture.Time.GetUtcNow());
+        await Eventually(() => fixture.Grains.GetGrain<IGridGrain>(grid.Id).GetDesk(),
+            d => d!.OpenCases.Any(c => c.IncidentId == first.Id && c.Status == IncidentStatus.Accepted), "the grid to hold the reopened case");
+
+        // Seven days after the closure the window has closed.
+        fixture.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        var late = await Assert.ThrowsAsync<IllegalTransitionException>(() => fixture.Incident(second.Id).Appeal(hotline, "too late"));
+        Assert.Contains("more than 7 days ago", late.Message, StringComparison.Ordinal);
+        Assert.Equal(IncidentStatus.Rated, (await fixture.Incident(second.Id).Get())!.Status);
+    }
+
+    private async Task<IncidentView> Closed(TestGrid grid, int building)
+    {
+        var report = await fixture.ReportAt(grid, "sanitation", building);
+        var dispatched = await fixture.IncidentWhen(report.Id, v => v.Status == IncidentStatus.Dispatched);
+        var worker = ActorRef.Worker(dispatched.Assignee!.WorkerId!);
+        var incident = fixture.Incident(report.Id);
+        await incident.Accept(worker);
+        await incident.Resolve(worker, "cleared");
+        await incident.Verify(Operator, passed: true, null);
+        await incident.Close(Operator, null);
+        return await incident.Rate(new ActorRef(ActorRole.Hotline, "follow-up"), 2, "slow");
+    }
+
+    [Fact]
     public async Task A_desk_a_case_was_escalated_to_lists_it_again_after_a_failed_verification()
     {
         var grid = fixture.ClaimGrid();

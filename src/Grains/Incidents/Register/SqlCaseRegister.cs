@@ -66,7 +66,8 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Sum($"status IN ({Closed})", "rework_count"),
         Sum($"status NOT IN ({Open})", "escalations"),
         Sum($"status = {(int)IncidentStatus.Cancelled}"),
-        Sum($"status = {(int)IncidentStatus.Merged}"));
+        Sum($"status = {(int)IncidentStatus.Merged}"),
+        Sum($"status = {(int)IncidentStatus.Parked}"));
 
     private readonly bool _postgres = source is Npgsql.NpgsqlDataSource;
 
@@ -134,6 +135,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
             Escalations = At(12),
             Cancelled = At(13),
             Merged = At(14),
+            Parked = (int)At(15),
         };
     }
 
