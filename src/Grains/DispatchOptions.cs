@@ -20,6 +20,20 @@ public sealed class DispatchOptions
     /// </summary>
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A folder of working-calendar files, one per year (<c>2026.json</c>: working hours and days, public
+    /// holidays, make-up working days), used instead of the calendar shipped with Dispatch; every silo
+    /// reads it at start and again when a file in it changes. Default: none (the shipped calendar).
+    /// </summary>
+    public string? CalendarFolder { get; set; }
+
+    /// <summary>How often each silo looks for changed files in <see cref="CalendarFolder"/>. Default: 30 s.</summary>
+    public TimeSpan CalendarReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many days after a closure the resident may contest it (申诉). Default: 7.</summary>
+    [Range(1, 3650)]
+    public int AppealWindowDays { get; set; } = 7;
+
     /// <summary>How long a recorded case may wait for its desk to take it in before it is published again. Default: 5 s.</summary>
     public TimeSpan RedriveAfter { get; set; } = TimeSpan.FromSeconds(5);
 

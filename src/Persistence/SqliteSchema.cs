@@ -36,6 +36,8 @@ public static class SqliteSchema
             await Execute(connection, await reader.ReadToEndAsync(cancellationToken), cancellationToken);
         }
 
+        await AddRegisterColumns(connection, cancellationToken);
+
         // Each step can be cut short and redone: the rename happens once, the copy skips rows it
         // already made, and the old table goes in the same transaction as the last copy.
         if (await Scalar(connection, $"SELECT name FROM sqlite_schema WHERE type = 'table' AND name = '{OldStorage}'", cancellationToken) is not null)
@@ -45,6 +47,46 @@ public static class SqliteSchema
                 + $"DROP TABLE {OldStorage};", cancellationToken, transaction);
             await transaction.CommitAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Columns the register gained after its table was first made (SQLite has no ADD COLUMN IF NOT
+    /// EXISTS). A register that gains one is emptied and its checkpoint reset in the same
+    /// transaction, so the projector fills it again from the journal, the new column included.
+    /// </summary>
+    private static readonly (string Name, string Definition)[] AddedRegisterColumns =
+    [
+        ("extensions", "INTEGER NOT NULL DEFAULT 0"),
+        ("appeals", "INTEGER NOT NULL DEFAULT 0"),
+    ];
+
+    private static async Task AddRegisterColumns(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var columns = new SqliteCommand("SELECT name FROM pragma_table_info('dispatch_case_register')", connection))
+        await using (var rows = await columns.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                present.Add(rows.GetString(0));
+            }
+        }
+
+        var missing = AddedRegisterColumns.Where(c => !present.Contains(c.Name)).ToArray();
+        if (missing.Length == 0)
+        {
+            return;
+        }
+
+        await using var transaction = connection.BeginTransaction();
+        foreach (var (name, definition) in missing)
+        {
+            await Execute(connection, $"ALTER TABLE dispatch_case_register ADD COLUMN {name} {definition}", cancellationToken, transaction);
+        }
+
+        await Execute(connection, "DELETE FROM dispatch_case_register; UPDATE dispatch_projections SET tx = 0, position = 0 WHERE name = 'register';",
+            cancellationToken, transaction);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task<object?> Scalar(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -25,6 +25,14 @@ public sealed record RateRequest(int? Score, string? Comment);
 
 public sealed record ReassignRequest(string? WorkerId, string? Reason);
 
+public sealed record RouteRequest(string? To, string? Reason);
+
+public sealed record ExtensionRequest(DateTimeOffset? NewDue, string? Reason);
+
+public sealed record DecisionRequest(bool? Approved, string? Reason);
+
+public sealed record ParkRequest(DateTimeOffset? ReviewOn, string? Reason);
+
 /// <summary>One page of the register; pass <c>next</c> back as <c>cursor</c> for the following page.</summary>
 public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, string? Next);
 
@@ -50,6 +58,14 @@ public static class IncidentsApi
             access.Act(http, id, (g, actor) => g.Resolve(actor, body.Result ?? ""))).RequireAuthorization(Policies.Work);
         group.MapPost("/{id}/notes", (string id, NoteRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.AddNote(actor, body.Note ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/return", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Return(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Work)
+            .WithSummary("Give back a case that is not the holder's own (wrong grid, wrong department) with a reason: the level above routes it, or the district takes it (兜底).");
+        group.MapPost("/{id}/extension", (string id, ExtensionRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.RequestExtension(actor,
+                body.NewDue ?? throw new ValidationFailedException("newDue", "Give the new deadline (ISO 8601 with an offset)."), body.Reason ?? "")))
+            .RequireAuthorization(Policies.Work)
+            .WithSummary("Ask for more time (延期) before the resolve deadline: a later newDue and a reason; the owning level decides.");
 
         group.MapPost("/{id}/verify", (string id, VerifyRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Verify(actor, body.Passed ?? throw new ValidationFailedException("passed", "Say whether the check passed."), body.Reason)))
@@ -61,6 +77,25 @@ public static class IncidentsApi
         group.MapPost("/{id}/supervise", (string id, NoteRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Supervise(actor, body.Note ?? ""))).RequireAuthorization(Policies.Supervise);
         group.MapPost("/{id}/reassign", Reassign).RequireAuthorization(Policies.Supervise);
+        group.MapPost("/{id}/extension/decision", (string id, DecisionRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.DecideExtension(actor,
+                body.Approved ?? throw new ValidationFailedException("approved", "Say whether the extension is approved."), body.Reason)))
+            .RequireAuthorization(Policies.Supervise)
+            .WithSummary("Approve (the resolve deadline moves to the date asked for) or refuse (with a reason) the pending extension.");
+        group.MapPost("/{id}/park", (string id, ParkRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Park(actor,
+                body.ReviewOn ?? throw new ValidationFailedException("reviewOn", "Give the review date (ISO 8601 with an offset)."), body.Reason ?? "")))
+            .RequireAuthorization(Policies.Supervise)
+            .WithSummary("Park an accepted case that cannot be solved now (挂账) until a review date: clocks stop, out of the overdue figures.");
+        group.MapPost("/{id}/unpark", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Unpark(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("Bring a parked case back: accepted by its handler again with a fresh resolve clock.");
+        group.MapPost("/{id}/appeal", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Appeal(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Rate)
+            .WithSummary("The resident contests the closure (申诉) within the appeal window: the case reopens for rework, counted.");
+        group.MapPost("/{id}/route", (string id, RouteRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Route(actor, body.To ?? "", body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("Send a case nobody has accepted (a returned one, say) to another grid, department or area desk: 'grid:…', 'department:…', 'district:…'.");
         group.MapPost("/{id}/rate", (string id, RateRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Rate(actor, body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
         return app;

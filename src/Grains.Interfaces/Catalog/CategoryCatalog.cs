@@ -196,6 +196,11 @@ public sealed class CategoryCatalog
                 errors.Add($"category '{name}' needs positive acceptWithin and resolveWithin");
             }
 
+            if (category.Urgency == Urgency.Emergency && category.LimitUnit == LimitUnit.Working)
+            {
+                errors.Add($"category '{name}' is an emergency: its limits run continuously, not in working time");
+            }
+
             if (!IsValidOwner(category.Owner, departmentCodes))
             {
                 errors.Add($"category '{name}' has owner '{category.Owner}': expected grid, community, street, district or department:CODE of a listed department");

@@ -13,6 +13,17 @@ public enum Urgency
     Low = 3,
 }
 
+/// <summary>How a category's limits are counted.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LimitUnit>))]
+public enum LimitUnit
+{
+    /// <summary>Working time of the city's calendar: the whole days of a limit are working days, the rest working hours.</summary>
+    Working = 0,
+
+    /// <summary>Clock time, through nights, weekends and holidays (emergencies always count so).</summary>
+    Continuous = 1,
+}
+
 /// <summary>One category of the catalog (the access list): who owns it and how long each step may take.</summary>
 /// <param name="Code">Stable code, such as <c>sanitation</c>.</param>
 /// <param name="ClassCode">Major + minor class code in the style of the city-management standards, such as <c>01.02</c>.</param>
@@ -25,6 +36,8 @@ public enum Urgency
 /// <param name="DescriptionZh">The same in Chinese.</param>
 /// <param name="KeywordsEn">Words residents may search for it by (synonyms of its name and group), in English.</param>
 /// <param name="KeywordsZh">The same in Chinese.</param>
+/// <param name="LimitUnit">How <paramref name="AcceptWithin"/> and <paramref name="ResolveWithin"/> are counted; left out, in working
+/// time — except an emergency's, which always run continuously.</param>
 [GenerateSerializer, Immutable, Alias("Dispatch.CategoryDefinition")]
 public sealed record CategoryDefinition(
     [property: Id(0)] string Code,
@@ -40,8 +53,13 @@ public sealed record CategoryDefinition(
     [property: Id(10)] string? DescriptionEn = null,
     [property: Id(11)] string? DescriptionZh = null,
     [property: Id(12)] IReadOnlyList<string>? KeywordsEn = null,
-    [property: Id(13)] IReadOnlyList<string>? KeywordsZh = null)
+    [property: Id(13)] IReadOnlyList<string>? KeywordsZh = null,
+    [property: Id(14), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LimitUnit? LimitUnit = null)
 {
+    /// <summary>Whether the limits run only in the city's working time: ordinary categories; emergencies never.</summary>
+    [JsonIgnore]
+    public bool CountsWorkingTime => Urgency != Urgency.Emergency && (LimitUnit ?? Catalog.LimitUnit.Working) == Catalog.LimitUnit.Working;
+
     /// <summary>The major class of <see cref="ClassCode"/> ("01" of "01.02"): the category's group.</summary>
     [JsonIgnore]
     public string GroupCode => (ClassCode ?? "").Split('.', 2)[0];

@@ -27,6 +27,8 @@ public sealed record CaseStatistics
     [Id(12)] public long Escalations { get; init; }
     [Id(13)] public long Cancelled { get; init; }
     [Id(14)] public long Merged { get; init; }
+    /// <summary>Open cases parked (挂账) until a review: out of the overdue figures.</summary>
+    [Id(15)] public int Parked { get; init; }
 
     public double? OnTimeRate => Closed == 0 ? null : (double)ClosedOnTime / Closed;
 
@@ -53,5 +55,6 @@ public sealed record CaseStatistics
         Escalations = Escalations + other.Escalations,
         Cancelled = Cancelled + other.Cancelled,
         Merged = Merged + other.Merged,
+        Parked = Parked + other.Parked,
     };
 }

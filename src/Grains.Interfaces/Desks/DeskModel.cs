@@ -23,6 +23,8 @@ public sealed record CaseEntry
     [Id(10)] public IReadOnlyList<string> PassedOver { get; init; } = [];
     [Id(11)] public int Version { get; init; }
     [Id(12)] public required TerritoryPath Path { get; init; }
+    /// <summary>While parked (挂账): when the case is to be reviewed.</summary>
+    [Id(13)] public DateTimeOffset? ReviewOn { get; init; }
 
     /// <summary>The deadline that matters now: accept while dispatched, then the resolve or next escalation clock.</summary>
     public DateTimeOffset? EscalationDue => EscalatedTo.Count == 0 ? ResolveDue : NextEscalationDue;

@@ -22,6 +22,7 @@ public sealed record AssessmentWeights(
 /// <summary>
 /// One unit's figures for the period and its place in the ranking. Rates are 0–1, null when the
 /// unit had nothing to count them on; the score (0–100) weighs the three hotline rates that are there.
+/// Extensions are those granted, appeals those the residents made, on the unit's cases.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.AssessedUnit")]
 public sealed record AssessedUnit(
@@ -40,7 +41,9 @@ public sealed record AssessedUnit(
     [property: Id(12)] double? OnTimeRate,
     [property: Id(13)] int Reworked,
     [property: Id(14)] int Open,
-    [property: Id(15)] double Score);
+    [property: Id(15)] double Score,
+    [property: Id(16)] int Extensions,
+    [property: Id(17)] int Appeals);
 
 /// <summary>The ranked units of one level for one period (a monthly assessment, 月度考核).</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.Assessment")]

@@ -131,3 +131,36 @@ public sealed record MoveData(
 [GenerateSerializer, Immutable, Alias("Dispatch.ImportData")]
 public sealed record ImportData(
     [property: Id(0)] IncidentView Case) : CaseEventData;
+
+/// <summary>
+/// A case given back by the desk <see cref="From"/> that says it is not its own; <see cref="To"/>
+/// routes it again. <see cref="Fallback"/>: returned too often to route again, the district takes
+/// it as owner (区政府兜底) instead of choosing where it goes.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ReturnData")]
+public sealed record ReturnData(
+    [property: Id(0)] DeskRef From,
+    [property: Id(1)] DeskRef To,
+    [property: Id(2)] bool Fallback) : CaseEventData;
+
+/// <summary>The dispatching level sends the case from desk <see cref="From"/> to desk <see cref="To"/>, which takes it in as a new case.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.RouteData")]
+public sealed record RouteData(
+    [property: Id(0)] DeskRef From,
+    [property: Id(1)] DeskRef To) : CaseEventData;
+
+/// <summary>An extension asked for: the resolve deadline the handler asks to move to.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ExtensionData")]
+public sealed record ExtensionData(
+    [property: Id(0)] DateTimeOffset NewDue) : CaseEventData;
+
+/// <summary>A case parked (挂账) until <see cref="ReviewOn"/>, when the owning level looks at it again.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ParkData")]
+public sealed record ParkData(
+    [property: Id(0)] DateTimeOffset ReviewOn) : CaseEventData;
+
+/// <summary>A parked case back in the flow: its fresh resolve clock, and the next escalation if it had been escalated.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.UnparkData")]
+public sealed record UnparkData(
+    [property: Id(0)] DateTimeOffset ResolveDue,
+    [property: Id(1)] DateTimeOffset? NextEscalationDue) : CaseEventData;

@@ -34,7 +34,46 @@ public interface IIncidentGrain : IGrainWithStringKey
 
     [Alias("Resolve")] Task<IncidentView> Resolve(ActorRef actor, string result);
 
+    /// <summary>
+    /// The case is not the holder's own (wrong grid, wrong department): it goes back with the reason to
+    /// the level above the desk that holds it, which routes it on — or, returned before, to the
+    /// district, which takes it (兜底). A worker returns only a case assigned to them.
+    /// </summary>
+    [Alias("Return")] Task<IncidentView> Return(ActorRef actor, string reason);
+
+    /// <summary>
+    /// Asks for more time (延期申请): a new resolve deadline, later than the current one, with a reason.
+    /// Only before the deadline, one request at a time; the owning level decides.
+    /// </summary>
+    [Alias("RequestExtension")] Task<IncidentView> RequestExtension(ActorRef actor, DateTimeOffset newDue, string reason);
+
     // Operator and supervisor actions.
+
+    /// <summary>
+    /// Parks an accepted case that cannot be solved now (needs a budget or planning; 挂账) until
+    /// <paramref name="reviewOn"/>: the owning level's decision, so an operator's. Its clocks stop and it
+    /// leaves the overdue figures; it stays open and listed (status Parked) with its review date.
+    /// </summary>
+    [Alias("Park")] Task<IncidentView> Park(ActorRef actor, DateTimeOffset reviewOn, string reason);
+
+    /// <summary>Back in the flow: accepted by its handler again, with a fresh resolve clock from now.</summary>
+    [Alias("Unpark")] Task<IncidentView> Unpark(ActorRef actor, string reason);
+
+    /// <summary>
+    /// The resident contests the closure (申诉) within <c>Dispatch:AppealWindowDays</c> of it: the case
+    /// reopens as accepted by its handler, with a fresh resolve clock, counted as rework and as an appeal.
+    /// </summary>
+    [Alias("Appeal")] Task<IncidentView> Appeal(ActorRef actor, string reason);
+
+    /// <summary>Decides the pending extension request: granted, the resolve deadline moves to the date asked for.</summary>
+    [Alias("DecideExtension")] Task<IncidentView> DecideExtension(ActorRef actor, bool approved, string? reason);
+
+    /// <summary>
+    /// Sends a case nobody has accepted to another desk (<c>grid:…</c>, <c>department:…</c>, or an area
+    /// desk on the case's path), which takes it in as a new case; a desk that returned the case is
+    /// refused. A desk the case was returned to may route it to itself to take it as owner.
+    /// </summary>
+    [Alias("Route")] Task<IncidentView> Route(ActorRef actor, string to, string reason);
 
     /// <summary>The check that the problem was really fixed; a failed check reopens the case for rework.</summary>
     [Alias("Verify")] Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason);

@@ -102,6 +102,21 @@ public sealed record IncidentView
     [Id(26)] public string? IntegrityProblem { get; init; }
     /// <summary>A link to a photo or other media the reporter sent with the report, if any.</summary>
     [Id(27)] public string? MediaUrl { get; init; }
+    /// <summary>The desks that gave the case back as not theirs (回退), oldest first.</summary>
+    [Id(28)] public IReadOnlyList<DeskRef> ReturnedBy { get; init; } = [];
+    /// <summary>Returned to its tracking desk, which must route it to another grid, department or desk (<c>POST /incidents/{id}/route</c>).</summary>
+    [Id(29)] public bool AwaitingRoute { get; init; }
+    /// <summary>The resolve deadline a pending extension request asks for (延期申请), if one waits for a decision.</summary>
+    [Id(30)] public DateTimeOffset? ExtensionAskedFor { get; init; }
+    /// <summary>Extensions granted, each of which moved <see cref="ResolveDue"/>.</summary>
+    [Id(31)] public int ExtensionsGranted { get; init; }
+    [Id(32)] public int ExtensionsRefused { get; init; }
+    /// <summary>While parked (挂账): when the owning level reviews it.</summary>
+    [Id(33)] public DateTimeOffset? ReviewOn { get; init; }
+    /// <summary>How often the case was parked.</summary>
+    [Id(34)] public int TimesParked { get; init; }
+    /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework (also in <see cref="ReworkCount"/>).</summary>
+    [Id(35)] public int Appeals { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

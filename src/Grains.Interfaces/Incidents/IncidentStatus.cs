@@ -13,6 +13,11 @@ public enum IncidentStatus
     Rated = 7,
     Merged = 8,
     Cancelled = 9,
+    /// <summary>
+    /// Cannot be solved now (needs a budget or planning): parked with the owning level's approval until
+    /// a review date (挂账). Open and listed, but its clocks stop and it is not overdue.
+    /// </summary>
+    Parked = 10,
 }
 
 /// <summary>What can be done to a case. Each action is one row of the state machine and one line of the timeline.</summary>
@@ -49,6 +54,28 @@ public enum IncidentAction
     /// keeps its worker and status and the new desk follows its deadlines.
     /// </summary>
     Move = 22,
+    /// <summary>
+    /// The handler says the case is not theirs (wrong grid, wrong department) and gives it back
+    /// (回退/退单) to the level that dispatched it, which routes it again.
+    /// </summary>
+    Return = 23,
+    /// <summary>The dispatching level sends a returned (or not yet accepted) case to another grid, department or area desk.</summary>
+    Route = 24,
+    /// <summary>The handler asks for more time (延期申请) before the resolve deadline, with a reason and a new date.</summary>
+    RequestExtension = 25,
+    /// <summary>The owning level grants the pending extension: the resolve deadline moves to the date asked for.</summary>
+    ApproveExtension = 26,
+    /// <summary>The owning level refuses the pending extension: the deadline stays.</summary>
+    RefuseExtension = 27,
+    /// <summary>The owning level parks an accepted case that cannot be solved now (挂账), with a review date.</summary>
+    Park = 28,
+    /// <summary>The parked case is back in the flow: accepted by the same handler, with a fresh resolve clock.</summary>
+    Unpark = 29,
+    /// <summary>
+    /// The resident contests the closure (申诉) within the appeal window: the case reopens for rework
+    /// with its handler, counted as rework and as an appeal.
+    /// </summary>
+    Appeal = 30,
 }
 
 public static class IncidentStatusExtensions
@@ -56,7 +83,7 @@ public static class IncidentStatusExtensions
     /// <summary>Whether the case still needs work (it counts as open on desks and in statistics).</summary>
     public static bool IsOpen(this IncidentStatus status) =>
         status is IncidentStatus.Reported or IncidentStatus.Registered or IncidentStatus.Dispatched
-            or IncidentStatus.Accepted or IncidentStatus.Resolved or IncidentStatus.Verified;
+            or IncidentStatus.Accepted or IncidentStatus.Resolved or IncidentStatus.Verified or IncidentStatus.Parked;
 
     /// <summary>Whether the case's resolve clock still runs (nobody has reported a result yet).</summary>
     public static bool IsAwaitingResult(this IncidentStatus status) =>

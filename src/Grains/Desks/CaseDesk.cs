@@ -16,8 +16,8 @@ public interface IDeskPolicy
     /// <summary>The sign-for deadline passed on a dispatched case.</summary>
     Task OnAcceptMissed(CaseState state);
 
-    /// <summary>A case came back to the desk's queue because someone else returned it (a worker's reject).</summary>
-    Task OnReturned(CaseState before, CaseState after);
+    /// <summary>A case came back to the desk's queue because someone else gave it back (<paramref name="cause"/>: a reject).</summary>
+    Task OnReturned(CaseState before, CaseState after, CaseEvent? cause);
 }
 
 /// <summary>
@@ -64,7 +64,7 @@ public sealed partial class CaseDesk
     /// have to wake for them (the grain reads them from the journal when next asked).
     /// </summary>
     private static readonly HashSet<IncidentAction> TellsTheCase =
-        [IncidentAction.Dispatch, IncidentAction.Reassign, IncidentAction.Recall, IncidentAction.Acknowledge, IncidentAction.Merge, IncidentAction.Move];
+        [IncidentAction.Dispatch, IncidentAction.Reassign, IncidentAction.Recall, IncidentAction.Acknowledge, IncidentAction.Merge, IncidentAction.Move, IncidentAction.Return];
 
     public DeskRef Self { get; }
 
@@ -157,11 +157,13 @@ public sealed partial class CaseDesk
         {
             var before = Find(ofCase.Key);
             var after = before;
+            CaseEvent? cause = null;
             foreach (var e in ofCase.OrderBy(e => e.Sequence))
             {
                 if (after is not null && e.Sequence == after.Sequence + 1)
                 {
                     after = CaseFold.Apply(after, e);
+                    cause = e;
                 }
                 else if (after is null || e.Sequence > after.Sequence)
                 {
@@ -175,7 +177,7 @@ public sealed partial class CaseDesk
             if (before is not null && after is not null && after.Tracker == Self
                 && after.Status == IncidentStatus.Registered && before.Status != IncidentStatus.Registered)
             {
-                await Policy.OnReturned(before, after);
+                await Policy.OnReturned(before, after, cause);
             }
         }
 
@@ -323,10 +325,20 @@ public sealed partial class CaseDesk
     public CaseChange? NoticeUpward(CaseState s)
     {
         var category = _catalog.Get(s.Category);
-        return category.NotifyUpward && EscalationChain.Next(s.Placement.Path, Self, []) is { } above
+        return category.NotifyUpward && NoticeTarget(s.Placement.Path) is { } above
             ? new CaseChange(IncidentAction.Notify, Actor, $"{category.NameEn}: immediate notice to {above}", new NotifyData(above), above)
             : null;
     }
+
+    /// <summary>
+    /// Who hears of an emergency at once: the community of the place, for a grid's case and a
+    /// department's alike (a department sits beside the map, but the people at the place are the
+    /// community's); an area desk's case, the level above it.
+    /// </summary>
+    private DeskRef? NoticeTarget(TerritoryPath path) =>
+        Self.Level is OrgLevel.Grid or OrgLevel.Department && path.CommunityId is { } community
+            ? new DeskRef(OrgLevel.Community, community)
+            : EscalationChain.Next(path, Self, []);
 
     /// <summary>The desk's notices: the newest journal rows addressed to it.</summary>
     public async Task<DeskNotice[]> Notices(int limit) =>
@@ -344,6 +356,8 @@ public sealed partial class CaseDesk
         IncidentAction.Notify => $"from {e.Actor}: {e.Reason}",
         IncidentAction.Merge => $"merged: {e.Reason}",
         IncidentAction.Move => $"moved: {e.Reason}",
+        IncidentAction.Return => $"returned by {e.Actor}: {e.Reason}",
+        IncidentAction.Route => $"routed here by {e.Actor}: {e.Reason}",
         _ => e.Reason ?? e.Type.ToString(),
     };
 
@@ -440,18 +454,7 @@ public sealed partial class CaseDesk
             return false;
         }
 
-        try
-        {
-            var events = CaseEventCodec.Decode(await _recorder.Journal.ReadAsync(caseId));
-            await publisher.Publish(_grain.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(to), new CaseRouted(caseId, events));
-        }
-        catch (Exception ex)
-        {
-            // Moved in the journal all the same: the new desk finds it when it next loads, and an
-            // undelivered one is published again by the re-drive.
-            LogMovePublishFailed(_logger, ex, caseId, to.Key);
-        }
-
+        await Deliver(caseId, to, publisher);
         return true;
 
         // A community's case stays with a community where there is one, not with the grid below it.
@@ -463,6 +466,24 @@ public sealed partial class CaseDesk
             OrgLevel.City => new TerritoryPath(path.CityId, null, null, null, null),
             _ => path,
         };
+    }
+
+    /// <summary>
+    /// Publishes a case this desk sent to another desk (moved, returned) to that desk's delivery
+    /// stream, as a new case would be. Recorded in the journal all the same when this fails: the new
+    /// desk finds it when it next loads, and an undelivered one is published again by the re-drive.
+    /// </summary>
+    public async Task Deliver(string caseId, DeskRef to, ICaseDeliveryPublisher publisher)
+    {
+        try
+        {
+            var events = CaseEventCodec.Decode(await _recorder.Journal.ReadAsync(caseId));
+            await publisher.Publish(_grain.GetStreamProvider(StreamNames.Provider), CaseDelivery.StreamOf(to), new CaseRouted(caseId, events));
+        }
+        catch (Exception ex)
+        {
+            LogMovePublishFailed(_logger, ex, caseId, to.Key);
+        }
     }
 
     /// <summary>Waiting for dispatch: on the desk, and nobody has it.</summary>
@@ -482,7 +503,7 @@ public sealed partial class CaseDesk
     [LoggerMessage(2002, LogLevel.Warning, "Desk {Desk}: handling the {Kind} deadline of {IncidentId} failed; retrying")]
     private static partial void LogDeadlineFailed(ILogger logger, Exception exception, string desk, string incidentId, DeadlineKind kind);
 
-    [LoggerMessage(2004, LogLevel.Warning, "Case {IncidentId} moved to {Desk}, but publishing it there failed; the desk finds it when it loads, the re-drive publishes it again")]
+    [LoggerMessage(2004, LogLevel.Warning, "Case {IncidentId} sent to {Desk}, but publishing it there failed; the desk finds it when it loads, the re-drive publishes it again")]
     private static partial void LogMovePublishFailed(ILogger logger, Exception exception, string incidentId, string desk);
 
     [LoggerMessage(2003, LogLevel.Warning, "Desk {Desk}: taking in {IncidentId} failed; the re-drive will bring it back")]

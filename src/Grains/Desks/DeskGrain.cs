@@ -38,6 +38,7 @@ public sealed class DeskGrain(
     ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
+    Calendar.CityCalendar calendar,
     IOptions<DispatchOptions> options,
     ICaseDeliveryPublisher publisher,
     ILogger<DeskGrain> logger) : Grain, IDeskGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
@@ -134,9 +135,23 @@ public sealed class DeskGrain(
                 return null;
             }
 
+            if (s.AwaitingRoute)
+            {
+                // Given back by the desk below as not its own: this desk decides where it goes (POST …/route).
+                return [new CaseChange(IncidentAction.Acknowledge, _desk.Actor,
+                    $"returned by {s.ReturnedBy[^1]}: waiting to be routed to the desk it belongs to", NoticeFor: Self)];
+            }
+
             var category = catalog.Get(s.Category);
-            var dispatch = DispatchToSelf(s, $"access list: '{category.Code}' is owned by {category.Owner}", notice: false);
-            return _desk.NoticeUpward(s) is { } notice ? [dispatch, notice] : [dispatch];
+            var why = s.DispatchedAt is null && s.ReturnedBy.Count == 0
+                ? $"access list: '{category.Code}' is owned by {category.Owner}"
+                : s.ReturnedBy.Count > 0 && Self == ReturnRouting.FallbackDesk(s.Placement.Path)
+                    ? $"fallback (兜底) after returns by {string.Join(", ", s.ReturnedBy)}"
+                    : "routed here";
+            var dispatch = DispatchToSelf(s, why, notice: false);
+
+            // The immediate notice upward goes once, when the case first comes in.
+            return s.DispatchedAt is null && _desk.NoticeUpward(s) is { } notice ? [dispatch, notice] : [dispatch];
         });
     }
 
@@ -157,26 +172,35 @@ public sealed class DeskGrain(
             return _desk.Escalation(s, reason) is { } up ? [up, again] : [again];
         });
 
-    /// <summary>A unit that returns a case (退单) sends it to the desk above, which decides who owns it.</summary>
-    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after) =>
-        await _desk.Record(after.Id, s =>
+    /// <summary>
+    /// A unit that rejects its case (退单) has nobody to hand it on to: the case goes back to the level
+    /// that routes it (<see cref="ReturnRouting"/>) — never left in this desk's queue with nobody on it.
+    /// </summary>
+    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after, CaseEvent? cause)
+    {
+        var returned = await _desk.Record(after.Id, s =>
         {
-            if (s.Status != IncidentStatus.Registered)
+            if (s.Status != IncidentStatus.Registered || s.Tracker != Self || s.AwaitingRoute)
             {
                 return null;
             }
 
-            var reason = $"returned by {Self}";
-            return _desk.Escalation(s, reason) is { } up
-                ? [up]
-                : [new CaseChange(IncidentAction.Notice, _desk.Actor, $"{reason}; there is no level above", NoticeFor: Self)];
+            var to = ReturnRouting.Destination(s);
+            var why = cause?.Reason is { } reason ? $"{Self} rejected it: {reason}" : $"{Self} gave it back";
+            return [new CaseChange(IncidentAction.Return, _desk.Actor,
+                to.Fallback ? $"returned by {to.From}, to {to.To} as fallback (兜底): {why}" : $"returned by {to.From} to {to.To}: {why}", to, to.To)];
         });
+        if (returned is { IsOpen: true } r && r.Tracker != Self && !r.Delivered)
+        {
+            await _desk.Deliver(r.Id, r.Tracker, publisher);
+        }
+    }
 
     private CaseChange DispatchToSelf(CaseState s, string reason, bool notice) =>
         new(s.Status == IncidentStatus.Registered ? IncidentAction.Dispatch : IncidentAction.Reassign,
             _desk.Actor,
             $"to {Self}: {reason}",
-            new AssignData(Assignee.Unit(Self), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now)),
+            new AssignData(Assignee.Unit(Self), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now, calendar.Current)),
             notice ? Self : null);
 
     /// <summary>Department desks exist for every department of the catalog without being set up.</summary>

@@ -52,6 +52,7 @@ public sealed partial class GridGrain(
     ICaseRegister register,
     CategoryCatalog catalog,
     DispatchTime time,
+    Calendar.CityCalendar calendar,
     IOptions<DispatchOptions> options,
     ICaseDeliveryPublisher publisher,
     ILogger<GridGrain> logger) : Grain, IGridGrain, IDeskPolicy, IStreamSubscriptionObserver, IRemindable
@@ -282,9 +283,9 @@ public sealed partial class GridGrain(
             return [Redispatch(s, missedBy, $"accept deadline {due:u} missed by {missedBy}")];
         });
 
-    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after) =>
-        await _desk.Record(after.Id, s => s.Status == IncidentStatus.Registered
-            ? TryDispatch(s, before.Assignee?.WorkerId is { } rejectedBy ? $"re-dispatch after {rejectedBy} rejected" : "re-dispatch")
+    async Task IDeskPolicy.OnReturned(CaseState before, CaseState after, CaseEvent? cause) =>
+        await _desk.Record(after.Id, s => s.Status == IncidentStatus.Registered && s.Tracker == _desk.Self && !s.AwaitingRoute
+            ? TryDispatch(s, cause is { Type: IncidentAction.Reject } ? $"re-dispatch after {cause.Actor} rejected" : "re-dispatch")
             : null);
 
     /// <summary>A retired grid that a later version of the map has again opens its desk again.</summary>
@@ -321,7 +322,7 @@ public sealed partial class GridGrain(
         _assignClock = Math.Max(_assignClock + 1, time.Now.UtcTicks);
         _lastAssigned[id] = _assignClock;
         return new CaseChange(action, actor, $"to {id}: {reason}",
-            new AssignData(Assignee.Worker(id), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now), passOver),
+            new AssignData(Assignee.Worker(id), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now, calendar.Current), passOver),
             notice ? _desk.Self : null);
     }
 

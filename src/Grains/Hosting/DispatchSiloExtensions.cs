@@ -34,6 +34,13 @@ public static class DispatchSiloExtensions
         // [GenerateSerializer], [Id] and [Alias], so renaming a class never breaks stored rows.
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
 
+        // The working calendar: the folder's files if one is set (read again when they change), else the shipped one.
+        services.TryAddSingleton(sp => new Calendar.CityCalendar(
+            sp.GetRequiredService<IOptions<DispatchOptions>>().Value.CalendarFolder is { Length: > 0 } folder
+                ? Calendar.CalendarFiles.LoadFolder(folder)
+                : Calendar.CalendarFiles.Shipped()));
+        services.AddHostedService<Calendar.CalendarReloader>();
+
         services.AddCaseJournal(configuration);
         services.AddSingleton<Territory.BuildingCache>();
         silo.AddDispatchSiloTelemetry(configuration);
@@ -64,6 +71,7 @@ public static class DispatchSiloExtensions
             .Validate(o => o.RedriveAfter > TimeSpan.Zero && o.RedriveSweepInterval > TimeSpan.Zero,
                 "Dispatch:RedriveAfter and Dispatch:RedriveSweepInterval must be positive.")
             .Validate(o => o.CatalogRefreshInterval > TimeSpan.Zero, "Dispatch:CatalogRefreshInterval must be positive.")
+            .Validate(o => o.CalendarReloadInterval > TimeSpan.Zero, "Dispatch:CalendarReloadInterval must be positive.")
             .ValidateOnStart();
 
         // Tests put a fake clock in first; everyone else gets the system's.

@@ -47,12 +47,56 @@ public static class CaseFold
             IncidentAction.Accept => s with { AcceptedAt = s.AcceptedAt ?? e.At, AcceptDue = null },
             IncidentAction.Reject => s with
             {
-                PassedOver = PassOver(s.PassedOver, s.Assignee?.WorkerId),
+                // Only the worker's own reject passes them over: an operator taking a case back from
+                // a worker says nothing about that worker.
+                PassedOver = s.Assignee?.WorkerId is { } worker && e.Actor == ActorRef.Worker(worker).ToString()
+                    ? PassOver(s.PassedOver, worker)
+                    : s.PassedOver,
                 Assignee = null,
                 AcceptDue = null,
             },
+            IncidentAction.Return when e.Data is ReturnData r => s with
+            {
+                Tracker = r.To,
+                Assignee = null,
+                AcceptDue = null,
+                Delivered = false,
+                ReturnedBy = [.. s.ReturnedBy, r.From],
+                AwaitingRoute = !r.Fallback,
+                ExtensionAskedFor = null,
+            },
+            IncidentAction.RequestExtension when e.Data is ExtensionData x => s with { ExtensionAskedFor = x.NewDue },
+            IncidentAction.ApproveExtension when s.ExtensionAskedFor is { } due => s with
+            {
+                ResolveDue = due,
+                ExtensionAskedFor = null,
+                ExtensionsGranted = s.ExtensionsGranted + 1,
+            },
+            IncidentAction.RefuseExtension => s with { ExtensionAskedFor = null, ExtensionsRefused = s.ExtensionsRefused + 1 },
+            IncidentAction.Park when e.Data is ParkData p => s with
+            {
+                ReviewOn = p.ReviewOn,
+                TimesParked = s.TimesParked + 1,
+                ExtensionAskedFor = null,
+            },
+            IncidentAction.Unpark when e.Data is UnparkData u => s with
+            {
+                ReviewOn = null,
+                ResolveDue = u.ResolveDue,
+                NextEscalationDue = u.NextEscalationDue,
+            },
+            IncidentAction.Route when e.Data is RouteData r => s with
+            {
+                Tracker = r.To,
+                Assignee = null,
+                AcceptDue = null,
+                Delivered = false,
+                AwaitingRoute = false,
+                ExtensionAskedFor = null,
+            },
             IncidentAction.Resolve => s with
             {
+                ExtensionAskedFor = null,
                 ResolvedAt = e.At,
                 ResolvedOnTime = s.ResolveDue is not { } due || e.At <= due,
                 NextEscalationDue = null,
@@ -66,6 +110,16 @@ public static class CaseFold
                 NextEscalationDue = w.NextEscalationDue,
             },
             IncidentAction.Close => s with { ClosedAt = e.At },
+            IncidentAction.Appeal when e.Data is ReworkData w => s with
+            {
+                Appeals = s.Appeals + 1,
+                ReworkCount = s.ReworkCount + 1,
+                ClosedAt = null,
+                ResolvedAt = null,
+                ResolvedOnTime = null,
+                ResolveDue = w.ResolveDue,
+                NextEscalationDue = w.NextEscalationDue,
+            },
             IncidentAction.Rate when e.Data is RateData r => s with { Rating = r.Score },
             IncidentAction.Merge when e.Data is MergeData m => s with { MergedInto = m.PrimaryId, Assignee = null, AcceptDue = null, Delivered = true },
             IncidentAction.Cancel => s with { ClosedAt = e.At, AcceptDue = null, NextEscalationDue = null },

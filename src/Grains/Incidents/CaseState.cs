@@ -62,6 +62,29 @@ public sealed record CaseState
     /// <summary>A link to media the reporter sent with the report, if any.</summary>
     [Id(29)] public string? MediaUrl { get; init; }
 
+    /// <summary>The desks that gave the case back as not theirs (回退), oldest first; each return is counted.</summary>
+    [Id(30)] public IReadOnlyList<DeskRef> ReturnedBy { get; init; } = [];
+
+    /// <summary>Returned to its tracking desk, which must route it on (<see cref="IncidentAction.Route"/>) rather than work it.</summary>
+    [Id(31)] public bool AwaitingRoute { get; init; }
+
+    /// <summary>The resolve deadline an extension asked for that waits for the owning level's decision, if any.</summary>
+    [Id(32)] public DateTimeOffset? ExtensionAskedFor { get; init; }
+
+    /// <summary>Extensions granted (each moved the resolve deadline) and refused: counted in the assessment.</summary>
+    [Id(33)] public int ExtensionsGranted { get; init; }
+
+    [Id(34)] public int ExtensionsRefused { get; init; }
+
+    /// <summary>While parked (挂账): when the owning level reviews it.</summary>
+    [Id(35)] public DateTimeOffset? ReviewOn { get; init; }
+
+    /// <summary>How often the case was parked.</summary>
+    [Id(36)] public int TimesParked { get; init; }
+
+    /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
+    [Id(37)] public int Appeals { get; init; }
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
@@ -102,6 +125,14 @@ public sealed record CaseState
         ResolvedOnTime = ResolvedOnTime,
         IntegrityProblem = integrityProblem,
         MediaUrl = MediaUrl,
+        ReturnedBy = ReturnedBy,
+        AwaitingRoute = AwaitingRoute,
+        ExtensionAskedFor = ExtensionAskedFor,
+        ExtensionsGranted = ExtensionsGranted,
+        ExtensionsRefused = ExtensionsRefused,
+        ReviewOn = ReviewOn,
+        TimesParked = TimesParked,
+        Appeals = Appeals,
     };
 
     /// <summary>The case as a desk lists it.</summary>
@@ -120,5 +151,6 @@ public sealed record CaseState
         PassedOver = PassedOver,
         Version = Sequence,
         Path = Placement.Path,
+        ReviewOn = ReviewOn,
     };
 }

@@ -13,6 +13,7 @@ public sealed class FeedOutbox(IGrainFactory grains) : IDisposable
     private readonly Lock _lock = new();
     private List<IncidentTransition>?[] _pending = new List<IncidentTransition>?[ITransitionFeedGrain.Partitions];
     private ITimer? _flush;
+    private bool _disposed;
 
     public void Publish(IReadOnlyList<IncidentTransition> transitions)
     {
@@ -24,6 +25,12 @@ public sealed class FeedOutbox(IGrainFactory grains) : IDisposable
         var partition = StableHash.Partition(transitions[0].IncidentId, ITransitionFeedGrain.Partitions);
         lock (_lock)
         {
+            if (_disposed)
+            {
+                // The silo is stopping: a timer armed now would fire after its services are gone.
+                return;
+            }
+
             (_pending[partition] ??= []).AddRange(transitions);
             _flush ??= TimeProvider.System.CreateTimer(static s => ((FeedOutbox)s!).Flush(), this, Gather, Timeout.InfiniteTimeSpan);
         }
@@ -33,6 +40,7 @@ public sealed class FeedOutbox(IGrainFactory grains) : IDisposable
     {
         lock (_lock)
         {
+            _disposed = true;
             _flush?.Dispose();
             _flush = null;
         }
@@ -53,7 +61,16 @@ public sealed class FeedOutbox(IGrainFactory grains) : IDisposable
         {
             if (pending[partition] is { } batch)
             {
-                grains.GetGrain<ITransitionFeedGrain>(partition).Publish(batch).Ignore();
+                try
+                {
+                    grains.GetGrain<ITransitionFeedGrain>(partition).Publish(batch).Ignore();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The silo stopped between the change and its flush; the feed is best effort, and
+                    // an exception on this timer thread would take the whole process down.
+                    return;
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using Dispatch.Calendar;
 using Dispatch.Catalog;
 using Dispatch.Territory;
 
@@ -5,15 +6,21 @@ namespace Dispatch.Incidents;
 
 /// <summary>
 /// The case's clocks, from the catalog: accept runs from each dispatch, resolve from registration
-/// (and afresh for rework), and each escalation level has its own supervision window.
+/// (and afresh for rework), each in the city's working time unless the category counts continuously
+/// (emergencies always do); each escalation level has its own supervision window, in clock time.
 /// </summary>
 public static class IncidentDeadlines
 {
-    public static DateTimeOffset ResolveDue(CategoryDefinition category, DateTimeOffset from) => from + category.ResolveWithin;
+    public static DateTimeOffset ResolveDue(CategoryDefinition category, DateTimeOffset from, WorkingCalendar calendar) =>
+        Limit(category, category.ResolveWithin, from, calendar);
 
-    public static DateTimeOffset AcceptDue(CategoryDefinition category, DateTimeOffset dispatchedAt) => dispatchedAt + category.AcceptWithin;
+    public static DateTimeOffset AcceptDue(CategoryDefinition category, DateTimeOffset dispatchedAt, WorkingCalendar calendar) =>
+        Limit(category, category.AcceptWithin, dispatchedAt, calendar);
 
     /// <summary>When a case that has just reached <paramref name="level"/> goes further up; null at the top.</summary>
     public static DateTimeOffset? NextEscalationDue(CategoryCatalog catalog, CategoryDefinition category, OrgLevel level, DateTimeOffset at) =>
         level >= OrgLevel.City ? null : at + catalog.EscalationWindow(category.Urgency, level);
+
+    private static DateTimeOffset Limit(CategoryDefinition category, TimeSpan limit, DateTimeOffset from, WorkingCalendar calendar) =>
+        category.CountsWorkingTime ? calendar.AddLimit(from, limit) : from + limit;
 }

@@ -25,6 +25,8 @@ public sealed partial class IncidentGrain(
     FeedOutbox feed,
     CategoryCatalog catalog,
     DispatchTime time,
+    Calendar.CityCalendar calendar,
+    Microsoft.Extensions.Options.IOptions<DispatchOptions> options,
     ICaseDeliveryPublisher publisher,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain
 {
@@ -132,6 +134,157 @@ public sealed partial class IncidentGrain(
         });
     }
 
+    public async Task<IncidentView> Return(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        var view = await Act(s =>
+        {
+            RequireAssignee(s, actor);
+            var to = ReturnRouting.Destination(s);
+            var why = to.Fallback ? $"returned by {to.From}, to {to.To} as fallback (兜底): {text}" : $"returned by {to.From} to {to.To}: {text}";
+            return new CaseChange(IncidentAction.Return, actor, why, to, to.To);
+        });
+        await Deliver();
+        return view;
+    }
+
+    public async Task<IncidentView> Route(ActorRef actor, string to, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        if (!DeskRef.TryParse(CaseText.Require("to", to), out var target))
+        {
+            throw new ValidationFailedException("to", $"'{to}' is not a desk such as 'grid:D01-S01-C01-G01', 'department:gas' or 'district:D01'.");
+        }
+
+        await RequireDeskExists(target);
+        var view = await Act(s =>
+        {
+            if (s.ReturnedBy.Contains(target))
+            {
+                throw new ValidationFailedException("to", $"{target} returned this case as not its own: route it to another desk.");
+            }
+
+            if (target == s.Tracker && !s.AwaitingRoute)
+            {
+                throw new ValidationFailedException("to", $"{target} already holds this case.");
+            }
+
+            if (target.Level is not (OrgLevel.Grid or OrgLevel.Department) && s.Placement.Path.IdAt(target.Level) != target.Id)
+            {
+                throw new ValidationFailedException("to", $"{target} does not hold the case's place ({s.Placement.Path.LowestDesk}).");
+            }
+
+            return new CaseChange(IncidentAction.Route, actor, $"from {s.Tracker} to {target}: {text}", new RouteData(s.Tracker, target), target);
+        });
+        await Deliver();
+        return view;
+    }
+
+    /// <summary>A route target must be a desk that exists now: a grid of the current map, a department of the catalog, an area on the case's path.</summary>
+    private async Task RequireDeskExists(DeskRef target)
+    {
+        var exists = target.Level switch
+        {
+            OrgLevel.Grid => await GrainFactory.GetGrain<IGridGrain>(target.Id).GetDesk() is { RetiredAt: null },
+            OrgLevel.Department => catalog.TryGetDepartment(target.Id, out _),
+            _ => true,
+        };
+        if (!exists)
+        {
+            throw new ValidationFailedException("to", $"There is no desk {target}.");
+        }
+    }
+
+    public Task<IncidentView> RequestExtension(ActorRef actor, DateTimeOffset newDue, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            RequireAssignee(s, actor);
+            var now = time.Now;
+            if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.RequestExtension))
+            {
+                throw new IllegalTransitionException(Id, s.Status.ToString(), "request an extension");
+            }
+
+            if (s.ExtensionAskedFor is { } pending)
+            {
+                throw new IllegalTransitionException(Id, $"waiting for a decision on an extension to {pending:u}", "request another extension");
+            }
+
+            if (s.ResolveDue is not { } due || due <= now || s.Escalations.Count > 0)
+            {
+                throw new IllegalTransitionException(Id, $"past its resolve deadline {s.ResolveDue:u}", "request an extension (ask before the deadline)");
+            }
+
+            if (newDue <= due)
+            {
+                throw new ValidationFailedException("newDue", $"The new deadline must be later than the current one, {due:u}.");
+            }
+
+            return new CaseChange(IncidentAction.RequestExtension, actor, $"to {newDue:u}: {text}", new ExtensionData(newDue), s.Tracker);
+        });
+    }
+
+    public Task<IncidentView> DecideExtension(ActorRef actor, bool approved, string? reason)
+    {
+        var text = approved ? CaseText.Optional("reason", reason) : CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            if (s.ExtensionAskedFor is not { } asked)
+            {
+                throw new IllegalTransitionException(Id, $"{s.Status} with no extension request pending", approved ? "approve an extension" : "refuse an extension");
+            }
+
+            return approved
+                ? new CaseChange(IncidentAction.ApproveExtension, actor, $"resolve deadline moved to {asked:u}" + (text is null ? "" : $": {text}"))
+                : new CaseChange(IncidentAction.RefuseExtension, actor, $"extension to {asked:u} refused: {text}");
+        });
+    }
+
+    public Task<IncidentView> Park(ActorRef actor, DateTimeOffset reviewOn, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        if (reviewOn <= time.Now)
+        {
+            throw new ValidationFailedException("reviewOn", "The review date must be in the future.");
+        }
+
+        return Act(_ => new CaseChange(IncidentAction.Park, actor, $"parked until {reviewOn:u}: {text}", new ParkData(reviewOn)));
+    }
+
+    public Task<IncidentView> Unpark(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            var category = catalog.Get(s.Category);
+            var now = time.Now;
+            return new CaseChange(IncidentAction.Unpark, actor, text, new UnparkData(
+                IncidentDeadlines.ResolveDue(category, now, calendar.Current),
+                s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
+        });
+    }
+
+    public Task<IncidentView> Appeal(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s =>
+        {
+            var now = time.Now;
+            var window = TimeSpan.FromDays(options.Value.AppealWindowDays);
+            if (s.ClosedAt is { } closed && IncidentStateMachine.IsLegal(s.Status, IncidentAction.Appeal) && now > closed + window)
+            {
+                throw new IllegalTransitionException(Id, $"closed on {closed:u}, more than {options.Value.AppealWindowDays} days ago", "appeal");
+            }
+
+            var category = catalog.Get(s.Category);
+            return new CaseChange(IncidentAction.Appeal, actor, text, new ReworkData(
+                IncidentDeadlines.ResolveDue(category, now, calendar.Current),
+                s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
+        });
+    }
+
     public Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason)
     {
         // A failed check must say why; a passed one may.
@@ -146,7 +299,7 @@ public sealed partial class IncidentGrain(
             var category = catalog.Get(s.Category);
             var now = time.Now;
             return new CaseChange(IncidentAction.FailVerification, actor, text, new ReworkData(
-                IncidentDeadlines.ResolveDue(category, now),
+                IncidentDeadlines.ResolveDue(category, now, calendar.Current),
                 s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)));
         });
     }
@@ -192,7 +345,7 @@ public sealed partial class IncidentGrain(
                 new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement, command.MediaUrl)),
             new CaseChange(IncidentAction.Register, actor,
                 $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}; owner {category.Owner}; tracked by {tracker}",
-                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now))),
+                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now, calendar.Current))),
         ];
     }
 
@@ -304,9 +457,13 @@ public sealed partial class IncidentGrain(
     private Task TellTracker(Recorded recorded)
     {
         var tracker = recorded.After.Tracker;
-        return tracker.Level == OrgLevel.Grid
-            ? GrainFactory.GetGrain<IGridGrain>(tracker.Id).OnCaseEvents(recorded.Events)
-            : GrainFactory.GetGrain<IDeskGrain>(tracker.Key).OnCaseEvents(recorded.Events);
+        var told = Tell(tracker);
+        // A return or a route moved the case: the desk that held it lets it go (and its deadlines).
+        return recorded.Before?.Tracker is { } before && before != tracker ? Task.WhenAll(told, Tell(before)) : told;
+
+        Task Tell(DeskRef desk) => desk.Level == OrgLevel.Grid
+            ? GrainFactory.GetGrain<IGridGrain>(desk.Id).OnCaseEvents(recorded.Events)
+            : GrainFactory.GetGrain<IDeskGrain>(desk.Key).OnCaseEvents(recorded.Events);
     }
 
     private async Task Deliver()

@@ -13,7 +13,7 @@ public static class IncidentStateMachine
     private static readonly IncidentStatus[] Working = [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted];
 
     private static readonly IncidentStatus[] Open =
-        [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted, IncidentStatus.Resolved, IncidentStatus.Verified];
+        [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted, IncidentStatus.Resolved, IncidentStatus.Verified, IncidentStatus.Parked];
 
     /// <summary>Every legal (from, action) → to.</summary>
     public static IReadOnlyList<(IncidentStatus From, IncidentAction Action, IncidentStatus To)> Rules { get; } = BuildRules();
@@ -54,7 +54,34 @@ public static class IncidentStateMachine
             (IncidentStatus.Accepted, IncidentAction.Move, IncidentStatus.Accepted),
             (IncidentStatus.Resolved, IncidentAction.Move, IncidentStatus.Resolved),
             (IncidentStatus.Verified, IncidentAction.Move, IncidentStatus.Verified),
+
+            // Not ours (回退): back to the dispatching level's queue, before or after signing for it;
+            // the dispatching level routes it on while nobody has accepted it there.
+            (IncidentStatus.Registered, IncidentAction.Return, IncidentStatus.Registered),
+            (IncidentStatus.Dispatched, IncidentAction.Return, IncidentStatus.Registered),
+            (IncidentStatus.Accepted, IncidentAction.Return, IncidentStatus.Registered),
+            (IncidentStatus.Registered, IncidentAction.Route, IncidentStatus.Registered),
+            (IncidentStatus.Dispatched, IncidentAction.Route, IncidentStatus.Registered),
+
+            // Parking (挂账): an accepted case that cannot be solved now waits for its review, clocks
+            // stopped; unparked, its handler has it again. A parked case may still move or be withdrawn.
+            (IncidentStatus.Accepted, IncidentAction.Park, IncidentStatus.Parked),
+            (IncidentStatus.Parked, IncidentAction.Unpark, IncidentStatus.Accepted),
+            (IncidentStatus.Parked, IncidentAction.Move, IncidentStatus.Parked),
+            (IncidentStatus.Parked, IncidentAction.Cancel, IncidentStatus.Cancelled),
+
+            // The resident contests the closure (申诉), rated or not: back to the handler for rework.
+            (IncidentStatus.Closed, IncidentAction.Appeal, IncidentStatus.Accepted),
+            (IncidentStatus.Rated, IncidentAction.Appeal, IncidentStatus.Accepted),
         };
+
+        // Extensions (延期) while the case waits for a result: asked for by whoever has it, decided above.
+        foreach (var status in (IncidentStatus[])[IncidentStatus.Dispatched, IncidentStatus.Accepted])
+        {
+            rules.Add((status, IncidentAction.RequestExtension, status));
+            rules.Add((status, IncidentAction.ApproveExtension, status));
+            rules.Add((status, IncidentAction.RefuseExtension, status));
+        }
 
         foreach (var status in Working)
         {

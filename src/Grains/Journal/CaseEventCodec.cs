@@ -82,7 +82,7 @@ public static class CaseEventCodec
         IncidentAction.Dispatch or IncidentAction.Reassign => typeof(AssignData),
         IncidentAction.Recall => typeof(RecallData),
         IncidentAction.Escalate => typeof(EscalateData),
-        IncidentAction.FailVerification => typeof(ReworkData),
+        IncidentAction.FailVerification or IncidentAction.Appeal => typeof(ReworkData),
         IncidentAction.Rate => typeof(RateData),
         IncidentAction.Merge => typeof(MergeData),
         IncidentAction.AddReporter => typeof(ReporterData),
@@ -90,6 +90,11 @@ public static class CaseEventCodec
         IncidentAction.Notice => typeof(TopReachedData),
         IncidentAction.Import => typeof(ImportData),
         IncidentAction.Move => typeof(MoveData),
+        IncidentAction.Return => typeof(ReturnData),
+        IncidentAction.Route => typeof(RouteData),
+        IncidentAction.RequestExtension => typeof(ExtensionData),
+        IncidentAction.Park => typeof(ParkData),
+        IncidentAction.Unpark => typeof(UnparkData),
         _ => null,
     };
 }

@@ -86,7 +86,9 @@ public sealed class EscalationMetricsTests(EscalationMetricsTests.Cluster fixtur
         fixture.Advance(dispatched.ResolveDue!.Value - fixture.Time.GetUtcNow());
         await fixture.IncidentWhen(dispatched.Id, v => v.Escalations.Count == 1);
 
-        var escalation = Assert.Single(recorder.Of("dispatch.escalations"));
+        // The measurement follows the journal write that the case is read from: wait for it too.
+        var measured = await Eventually(() => Task.FromResult(recorder.Of("dispatch.escalations")), m => m.Count > 0, "the escalation's measurement");
+        var escalation = Assert.Single(measured);
         Assert.Equal(1, escalation.Value);
         Assert.Equal("community", escalation.Tag("level"));
     }

@@ -69,6 +69,9 @@ public sealed class CaseAssessmentTests
         Assert.Equal("community:C3", communities[2].Desk);
         Assert.Equal(0, communities[2].ResolutionRate);
 
+        var counted = CaseAssessment.Rank(cases.Select((c, i) => c with { Extensions = i, Appeals = 1 }), OrgLevel.Community, Catalog, Weights, key => key);
+        Assert.Equal((2 + 3, 2), (counted.Single(u => u.Desk == "community:C3").Extensions, counted.Single(u => u.Desk == "community:C3").Appeals));
+
         var departments = CaseAssessment.Rank(cases, OrgLevel.Department, Catalog, Weights, key => key);
         var gas = Assert.Single(departments);
         Assert.Equal(("department:gas", 1, 1), (gas.Desk, gas.Cases, gas.Responded));

@@ -433,6 +433,7 @@ public sealed class CaseFoldTests
         [Verified] = () => ResolvedCase().Add(T0.AddHours(3), Verify),
         [IncidentStatus.Closed] = ClosedCase,
         [Rated] = () => ClosedCase().Add(T0.AddHours(5), Rate, new RateData(5)),
+        [IncidentStatus.Parked] = () => AcceptedCase().Add(T0.AddHours(2), IncidentAction.Park, new ParkData(T0.AddDays(30))),
         [Merged] = () => RegisteredCase().Add(T0.AddMinutes(1), Merge, new MergeData("K0")),
         [Cancelled] = () => RegisteredCase().Add(T0.AddMinutes(1), Cancel, reason: "withdrawn"),
     };
@@ -474,7 +475,7 @@ public sealed class CaseFoldTests
         IncidentAction.Dispatch or Reassign => new AssignData(Assignee.Worker("W9"), T0.AddHours(1), "W1"),
         Recall => new RecallData("W1"),
         Escalate => new EscalateData(Community, Due.AddHours(4)),
-        FailVerification => new ReworkData(Due.AddDays(1), null),
+        FailVerification or Appeal => new ReworkData(Due.AddDays(1), null),
         Rate => new RateData(3),
         Merge => new MergeData("K0"),
         AddReporter => new ReporterData(new Reporter("Resident Li", null), "K7"),
@@ -482,6 +483,11 @@ public sealed class CaseFoldTests
         IncidentAction.Notice => new TopReachedData(Due),
         Import => new ImportData(CaseFold.View(RegisteredCase().Events)!),
         Move => new MoveData(DeskRef.Grid("G1"), DeskRef.Grid("G2"), new TerritoryPath("c", "d", "s", "k", "G2"), 3),
+        Return => new ReturnData(Grid, Community, Fallback: false),
+        Route => new RouteData(Community, DeskRef.Grid("G2")),
+        RequestExtension => new ExtensionData(Due.AddDays(3)),
+        Park => new ParkData(Due.AddDays(30)),
+        Unpark => new UnparkData(Due.AddDays(31), null),
         _ => null,
     };
 }

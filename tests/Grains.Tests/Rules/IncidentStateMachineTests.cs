@@ -54,6 +54,30 @@ public sealed class IncidentStateMachineTests
         [(Accepted, Move)] = Accepted,
         [(Resolved, Move)] = Resolved,
         [(Verified, Move)] = Verified,
+        // Not ours (回退): back to the dispatching level, which routes it on while nobody has accepted it.
+        [(Registered, Return)] = Registered,
+        [(Dispatched, Return)] = Registered,
+        [(Accepted, Return)] = Registered,
+        [(Registered, Route)] = Registered,
+        [(Dispatched, Route)] = Registered,
+        // Extensions while the case is with its handler.
+        [(Dispatched, RequestExtension)] = Dispatched,
+        [(Accepted, RequestExtension)] = Accepted,
+        [(Dispatched, ApproveExtension)] = Dispatched,
+        [(Accepted, ApproveExtension)] = Accepted,
+        [(Dispatched, RefuseExtension)] = Dispatched,
+        [(Accepted, RefuseExtension)] = Accepted,
+        // Parking (挂账): out of the flow until reviewed.
+        [(Accepted, Park)] = Parked,
+        [(Parked, Unpark)] = Accepted,
+        [(Parked, Move)] = Parked,
+        [(Parked, Cancel)] = Cancelled,
+        [(Parked, Supervise)] = Parked,
+        [(Parked, IncidentAction.Notice)] = Parked,
+        [(Parked, AddReporter)] = Parked,
+        // The resident contests the closure (申诉): back to rework.
+        [(IncidentStatus.Closed, Appeal)] = Accepted,
+        [(Rated, Appeal)] = Accepted,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
@@ -90,10 +114,15 @@ public sealed class IncidentStateMachineTests
     [Theory]
     [InlineData(Merged)]
     [InlineData(Cancelled)]
-    [InlineData(Rated)]
     public void Ended_cases_accept_no_action_at_all(IncidentStatus ended)
     {
         Assert.DoesNotContain(IncidentStateMachine.Rules, r => r.From == ended);
+    }
+
+    [Fact]
+    public void A_rated_case_accepts_only_the_residents_appeal()
+    {
+        Assert.Equal([Appeal], IncidentStateMachine.Rules.Where(r => r.From == Rated).Select(r => r.Action));
     }
 
     [Fact]

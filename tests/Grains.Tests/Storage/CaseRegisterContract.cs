@@ -120,6 +120,29 @@ public abstract class CaseRegisterContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_periods_figures_and_assessment_lines_are_those_of_the_cases_reported_in_it()
+    {
+        var register = await CaughtUpAsync(Histories.First);
+        var expected = Expected.Of(Histories.First);
+        var byReport = expected.Cases.Select(c => c.ReportedAt).Order().ToArray();
+        var (from, to) = (byReport[byReport.Length / 4], byReport[3 * byReport.Length / 4]);
+        var now = Histories.FirstEnd;
+
+        var inPeriod = expected.Cases.Where(c => c.ReportedAt >= from && c.ReportedAt < to).ToArray();
+        Assert.InRange(inPeriod.Length, 1, expected.Cases.Count - 1);
+        foreach (var desk in StatisticsDesks())
+        {
+            var wanted = inPeriod.Where(s => CaseRegisterRules.InScope(s, desk)).Aggregate(CaseStatistics.Empty, (sum, s) => sum.Add(CaseRegisterRules.Figures(s, now)));
+            Assert.Equal(wanted, await register.StatisticsAsync(desk, now, from, to));
+        }
+
+        static string Line(AssessedCase c) => c.ToString();
+        Assert.Equal(inPeriod.Select(AssessedCase.Of).Select(Line).Order(StringComparer.Ordinal),
+            (await register.AssessedAsync(from, to)).Select(Line).Order(StringComparer.Ordinal));
+        Assert.Contains(inPeriod, c => c.Rating is not null);
+    }
+
+    [Fact]
     public async Task Each_area_desk_lists_the_cases_escalated_to_it_that_still_wait_for_a_result()
     {
         var register = await CaughtUpAsync(Histories.First);
@@ -301,6 +324,8 @@ public abstract class CaseRegisterContract : IAsyncLifetime
     /// <summary>What the register should say: the fold of each case's rows, through the rules every register shares.</summary>
     protected sealed class Expected(IReadOnlyList<CaseState> cases)
     {
+        public IReadOnlyList<CaseState> Cases => cases;
+
         public static Expected Of(IEnumerable<JournalEntry> rows) => new(rows.Where(r => CaseStreams.IsCase(r.Stream)).GroupBy(r => r.Stream)
             .Select(g => CaseFold.Replay(g.OrderBy(r => r.Sequence).Select(CaseEventCodec.Decode))!)
             .ToList());

@@ -21,6 +21,35 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_register_without_the_assessment_columns_gains_them_and_is_refilled_from_the_journal()
+    {
+        await SqliteSchema.ApplyAsync(ConnectionString);
+        await using (var connection = await Open())
+        {
+            // A register as files made before 2026-12 have it: a line, a checkpoint past it, no extensions or appeals.
+            await using var old = new SqliteCommand("""
+                ALTER TABLE dispatch_case_register DROP COLUMN extensions;
+                ALTER TABLE dispatch_case_register DROP COLUMN appeals;
+                INSERT INTO dispatch_case_register (id, reported_at, updated_at, status, category, tracker, escalated, escalations, rework_count, version, state)
+                    VALUES ('20261101-000000000001', 1, 1, 0, 'noise', 'grid:G1', 0, 0, 0, 1, x'00');
+                UPDATE dispatch_projections SET tx = 5, position = 9 WHERE name = 'register';
+                """, connection);
+            await old.ExecuteNonQueryAsync();
+        }
+
+        await SqliteSchema.ApplyAsync(ConnectionString);
+        await SqliteSchema.ApplyAsync(ConnectionString);
+
+        await using var check = await Open();
+        await using var columns = new SqliteCommand("SELECT count(*) FROM pragma_table_info('dispatch_case_register') WHERE name IN ('extensions', 'appeals')", check);
+        Assert.Equal(2L, await columns.ExecuteScalarAsync());
+        await using var lines = new SqliteCommand("SELECT count(*) FROM dispatch_case_register", check);
+        Assert.Equal(0L, await lines.ExecuteScalarAsync());
+        await using var checkpoint = new SqliteCommand("SELECT tx || ':' || position FROM dispatch_projections WHERE name = 'register'", check);
+        Assert.Equal("0:0", await checkpoint.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_file_with_the_old_WITHOUT_ROWID_table_is_rebuilt_with_its_rows()
     {
         await using (var connection = await Open())

@@ -92,6 +92,9 @@ public sealed class CaseHistories
             (IncidentAction.FailVerification, 5), (IncidentAction.Close, 18), (IncidentAction.Rate, 15), (IncidentAction.Merge, 1),
             (IncidentAction.Cancel, 1), (IncidentAction.Escalate, 7), (IncidentAction.Notify, 2), (IncidentAction.Notice, 2),
             (IncidentAction.AddReporter, 2), (IncidentAction.Supervise, 2), (IncidentAction.Note, 2),
+            // Returns, routes, extensions, parking and appeals are rare, as in a city (with more, no case closed on time).
+            (IncidentAction.Return, 1), (IncidentAction.Route, 1), (IncidentAction.RequestExtension, 1), (IncidentAction.ApproveExtension, 1),
+            (IncidentAction.RefuseExtension, 1), (IncidentAction.Park, 1), (IncidentAction.Unpark, 6), (IncidentAction.Appeal, 1),
         ];
 
         private readonly List<CaseState> _active = [];
@@ -261,8 +264,23 @@ public sealed class CaseHistories
                 IncidentAction.AddReporter => new CaseChange(action, new ActorRef(ActorRole.Hotline, "h2"), "same problem",
                     new ReporterData(new Reporter($"Neighbour {n}", "13900000000"), $"DUP-{n}")),
                 IncidentAction.Acknowledge => new CaseChange(action, desk, "taken in"),
+                IncidentAction.Return => Returned(s, assignee),
+                IncidentAction.Route => new CaseChange(action, officer, "routed",
+                    new RouteData(s.Tracker, s.Tracker == s.Placement.Path.LowestDesk ? Departments[1] : s.Placement.Path.LowestDesk)),
+                IncidentAction.RequestExtension => new CaseChange(action, assignee, "more time", new ExtensionData(Now.AddHours(random.Next(24, 240))), s.Tracker),
+                IncidentAction.Park => new CaseChange(action, officer, "needs a budget", new ParkData(Now.AddDays(random.Next(10, 90)))),
+                IncidentAction.Unpark => new CaseChange(action, officer, "budget approved",
+                    new UnparkData(Now.AddHours(random.Next(12, 120)), s.Escalations.Count == 0 ? null : Now.AddHours(random.Next(2, 24)))),
+                IncidentAction.Appeal => new CaseChange(action, new ActorRef(ActorRole.Hotline, "follow-up"), "not fixed after all",
+                    new ReworkData(Now.AddHours(random.Next(12, 120)), s.Escalations.Count == 0 ? null : Now.AddHours(random.Next(2, 24)))),
                 _ => new CaseChange(action, officer, $"{action} {n}"),
             };
+        }
+
+        private CaseChange Returned(CaseState s, ActorRef by)
+        {
+            var to = EscalationChain.Next(s.Placement.Path, s.Tracker, []) ?? new DeskRef(OrgLevel.City, City);
+            return new CaseChange(IncidentAction.Return, by, "not ours", new ReturnData(s.Tracker, to, Fallback: random.Next(3) == 0), to);
         }
 
         private CaseChange Escalation(CaseState s)

@@ -48,7 +48,8 @@ public sealed class CatalogImportTests(DispatchClusterFixture fixture) : IClassF
         Assert.Equal("graffiti", graffiti.Category);
         var sanitation = await fixture.ReportAt(grid, "sanitation");
         var dispatched = await fixture.IncidentWhen(sanitation.Id, v => v.DispatchedAt is not null);
-        Assert.Equal(dispatched.DispatchedAt + TimeSpan.FromMinutes(20), dispatched.AcceptDue);
+        var calendar = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Calendar.CityCalendar>().Current;
+        Assert.Equal(calendar.AddWorkingTime(dispatched.DispatchedAt!.Value, TimeSpan.FromMinutes(20)), dispatched.AcceptDue);
 
         // A catalog-only import still sets up the new department's desk, under the current map's city desk.
         var parks = await fixture.Grains.GetGrain<IDeskGrain>(DeskRef.Department("parks").Key).GetDesk();

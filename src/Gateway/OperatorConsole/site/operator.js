@@ -328,11 +328,12 @@ class OperatorConsole {
         const rows = assessment.units.map(u => el("tr", {},
           el("td", { text: String(u.rank) }), el("td", { text: `${u.name} (${u.desk.slice(u.desk.indexOf(":") + 1)})` }),
           el("td", { text: String(u.cases) }), el("td", { text: percent(u.responseRate) }), el("td", { text: percent(u.resolutionRate) }),
-          el("td", { text: percent(u.satisfactionRate) }), el("td", { text: percent(u.onTimeRate) }), el("td", { text: u.score.toFixed(1) })));
+          el("td", { text: percent(u.satisfactionRate) }), el("td", { text: percent(u.onTimeRate) }),
+          el("td", { text: String(u.extensions) }), el("td", { text: String(u.appeals) }), el("td", { text: u.score.toFixed(1) })));
         sections.push(el("h4", { text: t(title) }), el("table", { class: "ranking", "data-level": level },
-          el("thead", {}, el("tr", {}, ...["#", title, "cases", "responseRate", "resolutionRate", "satisfactionRate", "onTimeRate", "assessScore"]
+          el("thead", {}, el("tr", {}, ...["#", title, "cases", "responseRate", "resolutionRate", "satisfactionRate", "onTimeRate", "extensionsCol", "appealsCol", "assessScore"]
             .map(k => el("th", { scope: "col", text: k === "#" ? "#" : t(k) })))),
-          el("tbody", {}, ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "8", text: t("none") }))]))));
+          el("tbody", {}, ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "10", text: t("none") }))]))));
       }
 
       document.getElementById("rankings").replaceChildren(...sections);

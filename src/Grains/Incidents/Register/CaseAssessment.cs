@@ -15,10 +15,12 @@ public sealed record AssessedCase(
     DateTimeOffset? AcceptedAt,
     bool? OnTime,
     int? Rating,
-    int ReworkCount)
+    int ReworkCount,
+    int Extensions = 0,
+    int Appeals = 0)
 {
     public static AssessedCase Of(CaseState s) => new(s.Placement.Path.DistrictId, s.Placement.Path.StreetId, s.Placement.Path.CommunityId, s.Tracker.Key, s.Category, s.Status,
-        s.ReportedAt, s.AcceptedAt, s.ResolvedOnTime, s.Rating, s.ReworkCount);
+        s.ReportedAt, s.AcceptedAt, s.ResolvedOnTime, s.Rating, s.ReworkCount, s.ExtensionsGranted, s.Appeals);
 
     /// <summary>Whether the case lies in <paramref name="area"/> (a district, street or community).</summary>
     public bool LiesIn(DeskRef area) => area.Level switch
@@ -38,7 +40,8 @@ public sealed record AssessedCase(
 /// <item>response rate: cases accepted (signed for) within their category's sign-for limit of the report, of all cases;</item>
 /// <item>resolution rate: cases closed after verification, of all cases;</item>
 /// <item>satisfaction rate: ratings of 4 or 5, of the cases rated;</item>
-/// <item>on-time rate: cases closed within their resolve limit, of the cases closed (shown, not scored).</item>
+/// <item>on-time rate: cases closed within their resolve limit, of the cases closed (shown, not scored);</item>
+/// <item>extensions granted and appeals, counted (shown, not scored).</item>
 /// </list>
 /// The score is the weighted mean of the three rates a unit has (×100); ranks are shared on equal scores.
 /// </summary>
@@ -88,7 +91,7 @@ public static class CaseAssessment
 
     private sealed class Tally
     {
-        private int _cases, _responded, _resolved, _rated, _satisfied, _onTime, _reworked, _open;
+        private int _cases, _responded, _resolved, _rated, _satisfied, _onTime, _reworked, _open, _extensions, _appeals;
 
         public void Add(AssessedCase c, CategoryCatalog catalog)
         {
@@ -104,6 +107,8 @@ public static class CaseAssessment
             _onTime += closed && c.OnTime == true ? 1 : 0;
             _open += c.Status.IsOpen() ? 1 : 0;
             _reworked += c.ReworkCount > 0 ? 1 : 0;
+            _extensions += c.Extensions;
+            _appeals += c.Appeals;
             if (c.Rating is { } rating)
             {
                 _rated++;
@@ -117,7 +122,7 @@ public static class CaseAssessment
             var resolution = Rate(_resolved, _cases);
             var satisfaction = Rate(_satisfied, _rated);
             return new AssessedUnit(0, desk, name, _cases, _responded, response, _resolved, resolution, _rated, _satisfied, satisfaction,
-                _onTime, Rate(_onTime, _resolved), _reworked, _open, Score(weights, response, resolution, satisfaction));
+                _onTime, Rate(_onTime, _resolved), _reworked, _open, Score(weights, response, resolution, satisfaction), _extensions, _appeals);
         }
 
         private static double? Rate(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);

@@ -118,6 +118,7 @@ public static partial class CaseRegisterRules
             Escalations = s.IsOpen ? 0 : s.Escalations.Count,
             Cancelled = s.Status == IncidentStatus.Cancelled ? 1 : 0,
             Merged = s.Status == IncidentStatus.Merged ? 1 : 0,
+            Parked = s.Status == IncidentStatus.Parked ? 1 : 0,
         };
     }
 

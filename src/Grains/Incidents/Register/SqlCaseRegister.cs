@@ -33,7 +33,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     [
         "id", "reported_at", "updated_at", "status", "category", "tracker", "district_id", "street_id", "community_id", "grid_id",
         "worker_id", "resolve_due", "escalated", "escalations", "accepted_at", "resolved_at", "closed_at", "on_time", "rework_count",
-        "rating", "version", "state",
+        "rating", "version", "state", "extensions", "appeals",
     ];
 
     /// <summary>What never changes in a case's life: left out of updates, so their indexes are not rewritten.</summary>
@@ -66,7 +66,8 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Sum($"status IN ({Closed})", "rework_count"),
         Sum($"status NOT IN ({Open})", "escalations"),
         Sum($"status = {(int)IncidentStatus.Cancelled}"),
-        Sum($"status = {(int)IncidentStatus.Merged}"));
+        Sum($"status = {(int)IncidentStatus.Merged}"),
+        Sum($"status = {(int)IncidentStatus.Parked}"));
 
     private readonly bool _postgres = source is Npgsql.NpgsqlDataSource;
 
@@ -118,7 +119,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT district_id, street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count FROM {Table} "
+        command.CommandText = $"SELECT district_id, street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count, extensions, appeals FROM {Table} "
             + "WHERE reported_at >= @from AND reported_at < @to";
         SqlJournalStore.Add(command, "from", DbType.Int64, from.UtcTicks);
         SqlJournalStore.Add(command, "to", DbType.Int64, to.UtcTicks);
@@ -138,7 +139,9 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
                 reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetInt64(7), TimeSpan.Zero),
                 reader.IsDBNull(8) ? null : reader.GetBoolean(8),
                 reader.IsDBNull(9) ? null : reader.GetInt16(9),
-                reader.GetInt32(10)));
+                reader.GetInt32(10),
+                reader.GetInt32(11),
+                reader.GetInt32(12)));
         }
 
         return lines;
@@ -178,6 +181,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
             Escalations = At(12),
             Cancelled = At(13),
             Merged = At(14),
+            Parked = (int)At(15),
         };
     }
 
@@ -461,6 +465,8 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Set("on_time", DbType.Boolean, s.ResolvedOnTime);
         Set("rework_count", DbType.Int32, s.ReworkCount);
         Set("rating", DbType.Int16, s.Rating is { } rating ? (short)rating : null);
+        Set("extensions", DbType.Int32, s.ExtensionsGranted);
+        Set("appeals", DbType.Int32, s.Appeals);
         Set("version", DbType.Int32, s.Sequence);
         Set("state", DbType.Binary, serializer.SerializeToArray(s));
     }
