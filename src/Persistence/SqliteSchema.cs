@@ -58,7 +58,11 @@ public static class SqliteSchema
     [
         ("extensions", "INTEGER NOT NULL DEFAULT 0"),
         ("appeals", "INTEGER NOT NULL DEFAULT 0"),
+        ("reporter_phone", "TEXT NULL"),
     ];
+
+    private const string PhoneIndex = "CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_phone ON dispatch_case_register (reporter_phone, reported_at DESC, id DESC) "
+        + "WHERE reporter_phone IS NOT NULL";
 
     private static async Task AddRegisterColumns(SqliteConnection connection, CancellationToken cancellationToken)
     {
@@ -75,6 +79,7 @@ public static class SqliteSchema
         var missing = AddedRegisterColumns.Where(c => !present.Contains(c.Name)).ToArray();
         if (missing.Length == 0)
         {
+            await Execute(connection, PhoneIndex, cancellationToken);
             return;
         }
 
@@ -86,6 +91,7 @@ public static class SqliteSchema
 
         await Execute(connection, "DELETE FROM dispatch_case_register; UPDATE dispatch_projections SET tx = 0, position = 0 WHERE name = 'register';",
             cancellationToken, transaction);
+        await Execute(connection, PhoneIndex, cancellationToken, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
 

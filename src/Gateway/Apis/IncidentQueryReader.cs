@@ -16,7 +16,7 @@ public static class IncidentQueryReader
     private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
 
     private static readonly HashSet<string> Known =
-        new(["status", "grid", "community", "street", "district", "category", "overdue", "worker", "from", "to", "limit", "cursor"], StringComparer.OrdinalIgnoreCase);
+        new(["status", "grid", "community", "street", "district", "category", "overdue", "worker", "from", "to", "limit", "cursor", "phone"], StringComparer.OrdinalIgnoreCase);
 
     public static IncidentQuery Read(IQueryCollection query, CategoryCatalog catalog, DateTimeOffset now)
     {
@@ -71,7 +71,16 @@ public static class IncidentQueryReader
             To = to,
             Limit = limit,
             After = Single(query, "cursor") is { } cursor ? ReadCursor(cursor) : null,
+            ReporterPhone = Single(query, "phone") is { } phone ? ReadPhone(phone) : null,
         };
+    }
+
+    private static string ReadPhone(string text)
+    {
+        var key = IncidentRegister.PhoneKey(text);
+        return text.Length <= CaseText.MaxPhoneLength && key.Length is >= 3 and <= 20
+            ? key
+            : throw new ValidationFailedException("phone", $"'{text}' is not a phone number: 3 to 20 digits (spaces, dashes and a leading + are ignored).");
     }
 
     public static string WriteCursor(IncidentCursor cursor) =>

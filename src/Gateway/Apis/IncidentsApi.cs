@@ -136,6 +136,11 @@ public static class IncidentsApi
                 throw new NotPermittedException("A worker key lists only its own cases.");
             }
 
+            if (query.ReporterPhone is not null)
+            {
+                throw new NotPermittedException("A worker key cannot search cases by the reporter's phone.");
+            }
+
             query = query with { WorkerId = self };
         }
 

@@ -96,7 +96,8 @@ public interface ITerritory
 
 internal sealed class CityTerritory(IGrainFactory grains, ClusterCalls calls, IOptions<DispatchOptions> options) : ITerritory
 {
-    public ITerritoryGrain Grain { get; } = grains.GetGrain<ITerritoryGrain>(options.Value.CityId);
+    // Resolved at each use: a gateway in client mode knows the grain types only once it has connected.
+    public ITerritoryGrain Grain => grains.GetGrain<ITerritoryGrain>(options.Value.CityId);
 
     public ClusterCalls Calls => calls;
 }

@@ -55,6 +55,12 @@ public sealed record IncidentQuery
     [Id(10)] public IncidentCursor? After { get; init; }
     [Id(11)] public int Limit { get; init; } = 50;
 
+    /// <summary>
+    /// Only cases whose first reporter called from this number (its digits, <see cref="IncidentRegister.PhoneKey"/>):
+    /// a caller's earlier cases. Applied by the register, which keeps the number; <see cref="Matches"/> does not see it.
+    /// </summary>
+    [Id(12)] public string? ReporterPhone { get; init; }
+
     public bool Matches(IncidentSummary s, DateTimeOffset now) =>
         s.ReportedAt >= From && s.ReportedAt < To
         && (After is null || After.Precedes(s))
@@ -107,6 +113,9 @@ public static class IncidentRegister
     public static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public const int MaxLimit = 200;
+
+    /// <summary>A phone number as the register keeps and searches it: its digits only, so "138-0000-0001" finds "13800000001".</summary>
+    public static string PhoneKey(string phone) => new(phone.Where(char.IsAsciiDigit).ToArray());
 
     /// <summary>The longest period one assessment or period's statistics may cover: a year.</summary>
     public static readonly TimeSpan MaxAssessedRange = TimeSpan.FromDays(366);

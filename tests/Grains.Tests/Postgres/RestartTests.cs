@@ -65,7 +65,9 @@ public sealed class RestartTests(PostgresServer server) : IClassFixture<Postgres
                 new ActorRef(ActorRole.Hotline, "test"));
             dispatched = (await Eventually(() => first.Client.GetGrain<IIncidentGrain>(reported.Id).Get(),
                 v => v?.Status == IncidentStatus.Dispatched, "the case to be dispatched"))!;
-            deskBefore = (await first.Client.GetGrain<IGridGrain>(grid.Id).GetDesk())!;
+            // The desk's own copy follows its write a moment after the case's: compare once it has.
+            deskBefore = (await Eventually(() => first.Client.GetGrain<IGridGrain>(grid.Id).GetDesk(),
+                d => d!.OpenCases.Any(c => c.IncidentId == dispatched.Id && c.Status == IncidentStatus.Dispatched), "the desk to hold the case as dispatched"))!;
         }
         finally
         {

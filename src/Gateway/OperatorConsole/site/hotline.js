@@ -75,22 +75,35 @@ class HotlineDesk {
     const created = await attempt(() => Api.post("/incidents", report, { "Idempotency-Key": this.idempotencyKey }));
     if (!created) return;
     document.getElementById("intake-result").replaceChildren(`${t("registered")} `, el("strong", { id: "intake-case", text: created.id }), ` (${statusName(created.status)})`);
-    const earlier = JSON.parse(sessionStorage.getItem("dispatch.calls") || "{}");
-    (earlier[phone] ||= []).unshift(created.id);
-    sessionStorage.setItem("dispatch.calls", JSON.stringify(earlier));
     document.getElementById("rating-case").value = created.id;
     this.idempotencyKey = crypto.randomUUID();
-    await this.showEarlier();
+    await this.showEarlier(created.id);
   }
 
-  async showEarlier() {
+  /** The caller's earlier cases, newest first, from the register (searched by the phone's digits). */
+  async showEarlier(justRegistered = null) {
     const phone = document.getElementById("intake-phone").value.trim();
-    const ids = (JSON.parse(sessionStorage.getItem("dispatch.calls") || "{}")[phone] || []).slice(0, 20);
-    const cases = await Promise.all(ids.map(id => Api.get(`/incidents/${encodeURIComponent(id)}`).catch(() => null)));
-    document.getElementById("earlier").replaceChildren(...(cases.filter(Boolean).length
-      ? cases.filter(Boolean).map(c => el("li", {}, el("strong", { text: c.id }), ` ${c.category} · ${statusName(c.status)} · ${formatTime(c.reportedAt)}${c.rating ? ` · ★${c.rating.score ?? c.rating}` : ""}`))
+    const list = document.getElementById("earlier");
+    if (phone.replace(/\D/g, "").length < 3) {
+      list.replaceChildren(el("li", { text: t("none") }));
+      return;
+    }
+
+    const from = new Date(Date.now() - 90 * 86_400_000).toISOString();
+    const search = () => attempt(() => Api.get(`/incidents?phone=${encodeURIComponent(phone)}&from=${encodeURIComponent(from)}&limit=20`));
+    let page = await search();
+    // The register shows a new case within about a quarter of a second: wait for the one just registered.
+    for (let tries = 0; justRegistered && page && !page.items.some(c => c.id === justRegistered) && tries < 10; tries++) {
+      await new Promise(resolve => setTimeout(resolve, 300));
+      page = await search();
+    }
+
+    const cases = page?.items ?? [];
+    list.replaceChildren(...(cases.length
+      ? cases.map(c => el("li", {}, el("strong", { text: c.id }), ` ${c.category} · ${statusName(c.status)} · ${formatTime(c.reportedAt)}${c.rating ? ` · ★${c.rating}` : ""}`))
       : [el("li", { text: t("none") })]));
   }
+
 
   async rate() {
     const id = document.getElementById("rating-case").value.trim();

@@ -67,6 +67,10 @@ public static partial class CaseRegisterRules
     [LoggerMessage(4301, LogLevel.Error, "Case {IncidentId} cannot be read from the journal and is left out of the register (Dispatch.Silo journal verify says why)")]
     private static partial void LogUnfoldable(ILogger logger, Exception exception, string incidentId);
 
+    /// <summary>The first reporter's phone as the register searches it, or null when they gave none.</summary>
+    public static string? ReporterPhone(CaseState s) =>
+        s.Reporters.Count > 0 && s.Reporters[0].Phone is { } phone && IncidentRegister.PhoneKey(phone) is { Length: > 0 } key ? key : null;
+
     /// <summary>Bit <c>1 &lt;&lt; level</c> for every level the case was escalated to.</summary>
     public static int EscalatedLevels(CaseState s)
     {

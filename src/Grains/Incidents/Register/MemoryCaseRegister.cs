@@ -22,7 +22,8 @@ public sealed class MemoryCaseRegister(MemoryJournalStore journal, ILogger? logg
         List<IncidentSummary> matches;
         lock (_lock)
         {
-            matches = _cases.Values.Select(CaseRegisterRules.Summary).Where(s => query.Matches(s, now)).ToList();
+            matches = _cases.Values.Where(s => query.ReporterPhone is null || CaseRegisterRules.ReporterPhone(s) == query.ReporterPhone)
+                .Select(CaseRegisterRules.Summary).Where(s => query.Matches(s, now)).ToList();
         }
 
         matches.Sort(IncidentCursor.NewestFirst);

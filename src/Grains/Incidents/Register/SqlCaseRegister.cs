@@ -33,7 +33,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     [
         "id", "reported_at", "updated_at", "status", "category", "tracker", "district_id", "street_id", "community_id", "grid_id",
         "worker_id", "resolve_due", "escalated", "escalations", "accepted_at", "resolved_at", "closed_at", "on_time", "rework_count",
-        "rating", "version", "state", "extensions", "appeals",
+        "rating", "version", "state", "extensions", "appeals", "reporter_phone",
     ];
 
     /// <summary>What never changes in a case's life: left out of updates, so their indexes are not rewritten.</summary>
@@ -97,6 +97,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Equal(command, sql, "district_id", query.DistrictId);
         Equal(command, sql, "category", query.Category);
         Equal(command, sql, "worker_id", query.WorkerId);
+        Equal(command, sql, "reporter_phone", query.ReporterPhone);
         if (query.Overdue is { } overdue)
         {
             sql.Append(overdue ? $" AND {OverdueSql}" : $" AND NOT {OverdueSql}");
@@ -467,6 +468,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Set("rating", DbType.Int16, s.Rating is { } rating ? (short)rating : null);
         Set("extensions", DbType.Int32, s.ExtensionsGranted);
         Set("appeals", DbType.Int32, s.Appeals);
+        Set("reporter_phone", DbType.String, CaseRegisterRules.ReporterPhone(s));
         Set("version", DbType.Int32, s.Sequence);
         Set("state", DbType.Binary, serializer.SerializeToArray(s));
     }
