@@ -87,7 +87,7 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
 
             var acknowledged = answers.Where(a => a.Status == 201).Select(a => a.Id!).ToList();
             Assert.NotEmpty(acknowledged);
-            var stored = await StoredIncidents(cluster.ConnectionString, acknowledged);
+            var stored = await cluster.StoredIncidentsAsync(acknowledged);
             Assert.Equal(acknowledged.Count, stored.Count);
         }
         catch (Exception failure)
@@ -139,19 +139,4 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
         answers.Add(((int)response.StatusCode, id, response.Headers.RetryAfter is not null, body.Length > 300 ? body[..300] : body, took.Elapsed));
     }
 
-    private static async Task<HashSet<string>> StoredIncidents(string connectionString, IReadOnlyCollection<string> ids)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT DISTINCT stream FROM dispatch_journal WHERE stream = ANY(@ids)", connection);
-        command.Parameters.AddWithValue("ids", ids.ToArray());
-        var found = new HashSet<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            found.Add(reader.GetString(0));
-        }
-
-        return found;
-    }
 }

@@ -62,7 +62,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
             // The two silos left can take every report: a 503 is only right while no silo is reachable.
             Assert.Empty(refusals);
 
-            var stored = await StoredIncidents(cluster.ConnectionString, acknowledged.Keys);
+            var stored = await cluster.StoredIncidentsAsync(acknowledged.Keys);
             var dispatched = await WaitFor(http, acknowledged.Keys, c => c.Assignee is not null, TimeSpan.FromMinutes(2));
             var lost = acknowledged.Keys.Where(id => !stored.Contains(id) || !dispatched.ContainsKey(id)).ToList();
             output.WriteLine($"lost reports: {lost.Count} (not stored: {acknowledged.Count - stored.Count}, never reached a worker: {acknowledged.Count - dispatched.Count})");
@@ -248,23 +248,6 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static async Task<HashSet<string>> StoredIncidents(string connectionString, ICollection<string> ids)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT DISTINCT stream FROM dispatch_journal WHERE stream = ANY(@ids)", connection);
-        command.Parameters.AddWithValue("ids", ids.ToArray());
-        var stored = new HashSet<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            stored.Add(reader.GetString(0));
-        }
-
-        return stored;
-    }
 
     /// <summary>Reads every case until each meets <paramref name="condition"/> or the time is up; returns those that did.</summary>
     private static async Task<Dictionary<string, CaseSeen>> WaitFor(HttpClient http, ICollection<string> ids, Func<CaseSeen, bool> condition, TimeSpan within)

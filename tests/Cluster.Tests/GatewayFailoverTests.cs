@@ -43,7 +43,7 @@ public sealed class GatewayFailoverTests(ITestOutputHelper output)
             // Each report is one case: a resent report was answered with the case it had registered, if it had.
             Assert.Equal(Reports, acknowledged.Values.Distinct().Count());
 
-            var stored = await StoredIncidents(cluster.ConnectionString, acknowledged.Values);
+            var stored = await cluster.StoredIncidentsAsync(acknowledged.Values);
             Assert.Equal(Reports, stored.Count);
 
             // And no report registered a second case the client was never told of.
@@ -209,19 +209,4 @@ public sealed class GatewayFailoverTests(ITestOutputHelper output)
         return ids;
     }
 
-    private static async Task<HashSet<string>> StoredIncidents(string connectionString, ICollection<string> ids)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT DISTINCT stream FROM dispatch_journal WHERE stream = ANY(@ids)", connection);
-        command.Parameters.AddWithValue("ids", ids.ToArray());
-        var stored = new HashSet<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            stored.Add(reader.GetString(0));
-        }
-
-        return stored;
-    }
 }

@@ -39,6 +39,23 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Which of <paramref name="ids"/> have a case in the journal.</summary>
+    public async Task<HashSet<string>> StoredIncidentsAsync(IEnumerable<string> ids)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT DISTINCT stream FROM dispatch_journal WHERE stream = ANY(@ids)", connection);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        var stored = new HashSet<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            stored.Add(reader.GetString(0));
+        }
+
+        return stored;
+    }
+
     /// <summary>Where the script keeps its pids and the processes' logs.</summary>
     public string Folder { get; }
 
