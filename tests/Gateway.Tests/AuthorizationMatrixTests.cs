@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "GET", "/api/v1/territory/areas/D01-S01", "HWOA" },
         { "GET", "/api/v1/territory/grids/D01-S01-C01-G01", "HWOA" },
         { "GET", "/api/v1/territory/buildings/D01-S01-C01-G01-B001", "HWOA" },
+        { "GET", "/api/v1/territory/buildings?q=road", "HWOA" },
         { "GET", "/api/v1/territory/locate?longitude=0&latitude=0", "HWOA" },
         { "GET", "/api/v1/feed", "OA" },
         { "POST", "/api/v1/admin/keys", "A" },

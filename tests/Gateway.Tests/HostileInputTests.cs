@@ -285,7 +285,7 @@ public sealed class HostileInputTests(GatewayFactory gateway) : IClassFixture<Ga
             }
 
             foreach (var path in new[] { "/api/v1/incidents/{0}", "/api/v1/grids/{0}/desk", "/api/v1/grids/{0}/visits", "/api/v1/desks/{0}", "/api/v1/desks/community:{0}", "/api/v1/statistics/{0}",
-                "/api/v1/statistics/grid:{0}", "/api/v1/workers/{0}", "/api/v1/territory/areas/{0}", "/api/v1/territory/grids/{0}", "/api/v1/territory/buildings/{0}" })
+                "/api/v1/statistics/grid:{0}", "/api/v1/workers/{0}", "/api/v1/territory/areas/{0}", "/api/v1/territory/grids/{0}", "/api/v1/territory/buildings/{0}", "/api/v1/territory/buildings?q={0}" })
             {
                 yield return new($"read: {path} {Short(Escape(injection))}", HttpMethod.Get, string.Format(System.Globalization.CultureInfo.InvariantCulture, path, value), MustRefuse: false);
             }

@@ -54,12 +54,33 @@ public static class ReferenceApi
                 return TypedResults.Ok(new GridResponse(grid, path));
             })
             .WithSummary("A grid with its boundary, households and place in the tree.");
+        api.MapGet("/territory/buildings", SearchBuildings)
+            .WithSummary("Buildings whose address contains what is given (q=, at least 2 letters or digits; case, spaces and punctuation ignored): "
+                + "at most 20, in address order, each with its grid.");
         api.MapGet("/territory/buildings/{buildingId}", async (string buildingId, IGrainFactory grains, ClusterCalls calls) =>
                 TypedResults.Ok(await calls.Idempotent(() => grains.GetGrain<IBuildingGrain>(buildingId).Get()) ?? throw new NotFoundException("building", buildingId)))
             .WithSummary("A building: address, point, households and its grid.");
         api.MapGet("/territory/locate", Locate)
             .WithSummary("Which grid (or, outside every grid, which area) holds a point.");
         return app;
+    }
+
+    private const int BuildingsFound = 20;
+
+    /// <summary>Every partition of the address book searched at once, the first 20 addresses in order, each building read for its grid.</summary>
+    private static async Task<Ok<BuildingView[]>> SearchBuildings(string? q, IGrainFactory grains, ClusterCalls calls)
+    {
+        var text = AddressBook.Normalize(q ?? "");
+        if (text.Length is < 2 or > 200)
+        {
+            throw new ValidationFailedException("q", "Give at least 2 letters or digits of the address (at most 200).");
+        }
+
+        var found = await Task.WhenAll(Enumerable.Range(0, AddressBook.Partitions)
+            .Select(p => calls.Idempotent(() => grains.GetGrain<IAddressBookGrain>(p).Search(text, BuildingsFound))));
+        var ids = found.SelectMany(f => f).OrderBy(e => e.Key, StringComparer.Ordinal).Take(BuildingsFound).Select(e => e.Value).Distinct().ToArray();
+        var buildings = await Task.WhenAll(ids.Select(id => calls.Idempotent(() => grains.GetGrain<IBuildingGrain>(id).Get())));
+        return TypedResults.Ok(buildings.OfType<BuildingView>().ToArray());
     }
 
     private static async Task<Ok<TerritoryResponse>> Territory(ITerritory territory)

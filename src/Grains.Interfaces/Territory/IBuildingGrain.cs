@@ -26,4 +26,10 @@ public interface IAddressBookGrain : IGrainWithIntegerKey
     [Alias("AddMany")] Task AddMany(IReadOnlyList<KeyValuePair<string, string>> addressToBuilding);
 
     [Alias("Find")] Task<string?> Find(string normalizedAddress);
+
+    /// <summary>
+    /// This partition's entries whose normalised address contains <paramref name="normalizedText"/>:
+    /// at most <paramref name="limit"/>, in address order, as (normalised address, building id).
+    /// </summary>
+    [Alias("Search")] Task<IReadOnlyList<KeyValuePair<string, string>>> Search(string normalizedText, int limit);
 }

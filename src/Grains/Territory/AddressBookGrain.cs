@@ -23,4 +23,11 @@ public sealed class AddressBookGrain(
 
     public Task<string?> Find(string normalizedAddress) =>
         Task.FromResult(state.State.Buildings.GetValueOrDefault(normalizedAddress));
+
+    public Task<IReadOnlyList<KeyValuePair<string, string>>> Search(string normalizedText, int limit) =>
+        Task.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(state.State.Buildings
+            .Where(e => e.Key.Contains(normalizedText, StringComparison.Ordinal))
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Take(limit)
+            .ToArray());
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -90,8 +91,12 @@ public sealed class ConsoleBrowserTests(KestrelGatewayFactory gateway) : IClassF
         await hotline.GetByLabel("What happened").FillAsync("Rubbish piled up at the gate of building 1");
         await hotline.GetByLabel("Caller's name").FillAsync("Wang");
         await hotline.GetByLabel("Caller's phone").FillAsync("13900000001");
-        await hotline.GetByLabel("Building id").FillAsync($"{FirstGrid}-B001");
-        await hotline.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
+        // The caller says the address: the hotline searches by a part of it and picks the building.
+        var building = await gateway.ClientFor(GatewayFactory.Hotline).GetFromJsonAsync<JsonElement>($"/api/v1/territory/buildings/{FirstGrid}-B001");
+        var address = building.GetProperty("building").GetProperty("address").GetString()!;
+        await hotline.GetByLabel("Search by address").FillAsync(address[..^1]);
+        await hotline.Locator($"#building-results button[data-building='{FirstGrid}-B001']").ClickAsync();
+        await Expect(hotline.GetByLabel("Building id")).ToHaveValueAsync($"{FirstGrid}-B001");
         await Expect(hotline.Locator("#building-found")).ToContainTextAsync(FirstGrid);
         await hotline.GetByRole(AriaRole.Button, new() { Name = "Register report" }).ClickAsync();
         await Expect(hotline.Locator("#intake-case")).ToHaveTextAsync(new Regex(@"^\d{8}-\w+$"));

@@ -18,6 +18,10 @@ class HotlineDesk {
     document.getElementById("intake").addEventListener("input", () => { this.idempotencyKey = crypto.randomUUID(); });
     for (const radio of document.querySelectorAll("input[name=location-by]")) radio.addEventListener("change", () => this.showLocation());
     document.getElementById("find-building").addEventListener("click", () => this.findBuilding());
+    document.getElementById("building-search").addEventListener("input", () => {
+      clearTimeout(this.searchTimer);
+      this.searchTimer = setTimeout(() => this.searchBuildings(), 250);
+    });
     document.getElementById("intake-phone").addEventListener("change", () => this.showEarlier());
     document.getElementById("rating").addEventListener("submit", e => { e.preventDefault(); this.rate(); });
     this.showLocation();
@@ -30,6 +34,28 @@ class HotlineDesk {
     const by = document.querySelector("input[name=location-by]:checked").value;
     for (const part of document.querySelectorAll("[data-location]")) part.hidden = part.dataset.location !== by;
     if (by === "map") this.map.request();
+  }
+
+  /** Buildings whose address holds what was typed; picking one fills the building id. */
+  async searchBuildings() {
+    const text = document.getElementById("building-search").value.trim();
+    const list = document.getElementById("building-results");
+    if (text.replace(/[\s\p{P}]/gu, "").length < 2) {
+      list.replaceChildren();
+      return;
+    }
+
+    const found = await attempt(() => Api.get(`/territory/buildings?q=${encodeURIComponent(text)}`)) ?? [];
+    list.replaceChildren(...(found.length
+      ? found.map(b => el("li", {}, el("button", {
+          type: "button", class: "link", "data-building": b.building.id, text: `${b.building.address} · ${b.building.name} (${b.building.id})`,
+          onclick: () => {
+            document.getElementById("intake-building").value = b.building.id;
+            list.replaceChildren();
+            this.findBuilding();
+          },
+        })))
+      : [el("li", { text: t("none") })]));
   }
 
   async findBuilding() {
