@@ -160,6 +160,12 @@ public sealed class ConsoleBrowserTests(KestrelGatewayFactory gateway) : IClassF
         await Expect(console.Locator("#rankings table[data-level='community'] thead")).ToContainTextAsync("Satisfaction rate");
         await Expect(console.Locator("#rankings table[data-level='street'] tbody tr", new() { HasText = "(D01-S01)" })).ToBeVisibleAsync();
         await ConsoleBrowser.ShotAsync(console, "operator-rankings");
+
+        // The same screen in Chinese, switched in place.
+        await console.GetByRole(AriaRole.Button, new() { Name = "中文" }).ClickAsync();
+        await Expect(console.Locator("#rankings table[data-level='community'] thead")).ToContainTextAsync("满意率");
+        await Expect(console.GetByRole(AriaRole.Tab, new() { Name = "统计" })).ToBeVisibleAsync();
+        await ConsoleBrowser.ShotAsync(console, "operator-rankings-zh");
     }
 
     private sealed record MapAnswer(List<object> Grids);
