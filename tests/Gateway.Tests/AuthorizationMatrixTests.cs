@@ -18,6 +18,7 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "POST", $"{Unknown}/reject", "WOA" },
         { "POST", $"{Unknown}/notes", "WOA" },
         { "POST", $"{Unknown}/resolve", "WOA" },
+        { "POST", $"{Unknown}/contact", "WOA" },
         { "POST", $"{Unknown}/return", "WOA" },
         { "POST", $"{Unknown}/route", "OA" },
         { "POST", $"{Unknown}/extension", "WOA" },

@@ -66,4 +66,38 @@ public sealed class LifecycleOverHttpTests(GatewayFactory gateway) : IClassFixtu
         var unchanged = await hotline.GetFromJsonAsync<IncidentView>($"/api/v1/incidents/{created.Id}", GatewayFactory.Json);
         Assert.DoesNotContain(unchanged!.Timeline, t => t.Actor.StartsWith("hotline:", StringComparison.Ordinal) && t.Action != IncidentAction.Report && t.Action != IncidentAction.Register);
     }
+
+    [Fact]
+    public async Task The_handler_records_reaching_the_resident_bad_input_and_others_are_refused_and_change_nothing()
+    {
+        var created = await Post(GatewayFactory.Hotline, "/api/v1/incidents", new
+        {
+            category = "neighbour-dispute", description = "Quarrel over a parking space", reporter = new { name = "Resident Qian", phone = "13600000000" },
+            location = new { buildingId = "D01-S01-C01-G01-B001" },
+        });
+        Assert.NotNull(created.ContactDue);
+        var path = $"/api/v1/incidents/{created.Id}";
+        var operatorClient = gateway.ClientFor(GatewayFactory.Operator);
+        var dispatched = (await Eventually(() => operatorClient.GetFromJsonAsync<IncidentView>(path, GatewayFactory.Json),
+            v => v!.Status == IncidentStatus.Dispatched, $"{created.Id} to be dispatched"))!;
+        var worker = GatewayFactory.WorkerKeys[dispatched.Assignee!.WorkerId!];
+        var otherWorker = GatewayFactory.WorkerKeys.First(k => k.Key != dispatched.Assignee.WorkerId).Value;
+
+        var empty = await gateway.ClientFor(worker).PostAsJsonAsync($"{path}/contact", new { note = " " });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        Assert.Contains("note", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var notTheirs = await gateway.ClientFor(otherWorker).PostAsJsonAsync($"{path}/contact", new { note = "called" });
+        Assert.Equal(HttpStatusCode.Forbidden, notTheirs.StatusCode);
+        var unchanged = await operatorClient.GetFromJsonAsync<IncidentView>(path, GatewayFactory.Json);
+        Assert.Equal((dispatched.Version, (DateTimeOffset?)null), (unchanged!.Version, unchanged.ContactedAt));
+
+        var contacted = await Post(worker, $"{path}/contact", new { note = "called Resident Qian: coming this afternoon" });
+        Assert.NotNull(contacted.ContactedAt);
+        Assert.Equal(IncidentStatus.Dispatched, contacted.Status);
+        Assert.Contains(contacted.Timeline, t => t.Action == IncidentAction.Contact && t.Reason!.Contains("first contact", StringComparison.Ordinal));
+
+        await Post(GatewayFactory.Operator, $"{path}/cancel", new { reason = "withdrawn by the resident" });
+        var closed = await gateway.ClientFor(GatewayFactory.Operator).PostAsJsonAsync($"{path}/contact", new { note = "called again" });
+        Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
+    }
 }

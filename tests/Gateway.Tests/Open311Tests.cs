@@ -175,7 +175,8 @@ public sealed partial class Open311Tests(GatewayFactory gateway) : IClassFixture
         var id = answer.GetProperty("service_request_id").GetString()!;
         Assert.True(IncidentIds.IsWellFormed(id), id);
         Assert.Equal("123456", answer.GetProperty("account_id").GetString());
-        Assert.Contains("1 day", answer.GetProperty("service_notice").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Handled by the grid's workers: accepted within 2 working hours of dispatch, you are contacted within 4 working hours "
+            + "and resolved within 1 working day of the report.", answer.GetProperty("service_notice").GetString());
         Assert.Equal($"/open311/v2/requests/{id}.json", response.Headers.Location?.OriginalString);
 
         // The same case the JSON API registers: channel Open311, dispatched to a worker by the grid desk.

@@ -58,6 +58,9 @@ public static class IncidentsApi
             access.Act(http, id, (g, actor) => g.Resolve(actor, body.Result ?? ""))).RequireAuthorization(Policies.Work);
         group.MapPost("/{id}/notes", (string id, NoteRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.AddNote(actor, body.Note ?? ""))).RequireAuthorization(Policies.Work);
+        group.MapPost("/{id}/contact", (string id, NoteRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Contact(actor, body.Note ?? ""))).RequireAuthorization(Policies.Work)
+            .WithSummary("Record reaching the resident (联系) with what was said; the first contact meets the category's first-contact deadline.");
         group.MapPost("/{id}/return", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Return(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Work)
             .WithSummary("Give back a case that is not the holder's own (wrong grid, wrong department) with a reason: the level above routes it, or the district takes it (兜底).");

@@ -196,6 +196,11 @@ public sealed class CategoryCatalog
                 errors.Add($"category '{name}' needs positive acceptWithin and resolveWithin");
             }
 
+            if (category.ContactWithin is { } contact && (contact <= TimeSpan.Zero || contact > category.ResolveWithin))
+            {
+                errors.Add($"category '{name}' has contactWithin {contact}: it must be positive and no longer than resolveWithin");
+            }
+
             if (category.Urgency == Urgency.Emergency && category.LimitUnit == LimitUnit.Working)
             {
                 errors.Add($"category '{name}' is an emergency: its limits run continuously, not in working time");

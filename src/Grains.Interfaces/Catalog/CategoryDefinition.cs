@@ -38,6 +38,9 @@ public enum LimitUnit
 /// <param name="KeywordsZh">The same in Chinese.</param>
 /// <param name="LimitUnit">How <paramref name="AcceptWithin"/> and <paramref name="ResolveWithin"/> are counted; left out, in working
 /// time — except an emergency's, which always run continuously.</param>
+/// <param name="ContactWithin">The first-contact stage (首次联系): time from registration until the handler must have reached the
+/// resident who reported it, counted like the other limits; missed, the level above hears of it. Left out, the category has no
+/// such stage. It applies to residents' reports only: a worker's own patrol report or a planned visit has nobody to call back.</param>
 [GenerateSerializer, Immutable, Alias("Dispatch.CategoryDefinition")]
 public sealed record CategoryDefinition(
     [property: Id(0)] string Code,
@@ -54,7 +57,8 @@ public sealed record CategoryDefinition(
     [property: Id(11)] string? DescriptionZh = null,
     [property: Id(12)] IReadOnlyList<string>? KeywordsEn = null,
     [property: Id(13)] IReadOnlyList<string>? KeywordsZh = null,
-    [property: Id(14), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LimitUnit? LimitUnit = null)
+    [property: Id(14), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LimitUnit? LimitUnit = null,
+    [property: Id(20), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimeSpan? ContactWithin = null)
 {
     /// <summary>Whether the limits run only in the city's working time: ordinary categories; emergencies never.</summary>
     [JsonIgnore]

@@ -52,11 +52,16 @@ public sealed record ReportData(
     [property: Id(4)] Placement Placement,
     [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MediaUrl = null) : CaseEventData;
 
-/// <summary>Registration: the desk that tracks the case and its resolve deadline.</summary>
+/// <summary>
+/// Registration: the desk that tracks the case, its resolve deadline and, when its category has a
+/// first-contact stage and a resident to contact, that stage's deadline (left out of the payload
+/// when there is none, so such registrations are recorded exactly as before the stage existed).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.RegisterData")]
 public sealed record RegisterData(
     [property: Id(0)] DeskRef Tracker,
-    [property: Id(1)] DateTimeOffset? ResolveDue) : CaseEventData;
+    [property: Id(1)] DateTimeOffset? ResolveDue,
+    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ContactDue = null) : CaseEventData;
 
 /// <summary>
 /// A dispatch or reassignment: who has the case now and when they must sign for it.
@@ -164,3 +169,8 @@ public sealed record ParkData(
 public sealed record UnparkData(
     [property: Id(0)] DateTimeOffset ResolveDue,
     [property: Id(1)] DateTimeOffset? NextEscalationDue) : CaseEventData;
+
+/// <summary>The review date of a parked case that has come: the one this notice is for, so it is given once per parking.</summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ReviewData")]
+public sealed record ReviewData(
+    [property: Id(0)] DateTimeOffset ReviewOn) : CaseEventData;

@@ -35,6 +35,12 @@ public interface IIncidentGrain : IGrainWithStringKey
     [Alias("Resolve")] Task<IncidentView> Resolve(ActorRef actor, string result);
 
     /// <summary>
+    /// Records reaching the resident (联系), with what was said: the first one meets the category's
+    /// first-contact stage. Its handler or an operator; any number of times while the case is worked or parked.
+    /// </summary>
+    [Alias("Contact")] Task<IncidentView> Contact(ActorRef actor, string note);
+
+    /// <summary>
     /// The case is not the holder's own (wrong grid, wrong department): it goes back with the reason to
     /// the level above the desk that holds it, which routes it on — or, returned before, to the
     /// district, which takes it (兜底). A worker returns only a case assigned to them.

@@ -76,6 +76,19 @@ public enum IncidentAction
     /// with its handler, counted as rework and as an appeal.
     /// </summary>
     Appeal = 30,
+
+    /// <summary>
+    /// The handler (or the desk) reached the resident (首次联系), by phone or in person: the first one
+    /// meets the category's first-contact stage.
+    /// </summary>
+    Contact = 40,
+    /// <summary>
+    /// The clock: the first-contact deadline passed with nobody having reached the resident; the level
+    /// above the tracking desk hears of it (督办) and the case no longer counts as responded to in time.
+    /// </summary>
+    ContactMissed = 41,
+    /// <summary>The clock: a parked case's review date came; the desk that holds it lists it among its notices.</summary>
+    ReviewDue = 42,
 }
 
 public static class IncidentStatusExtensions

@@ -253,16 +253,20 @@ public sealed partial class CaseDesk
 
             try
             {
-                if (kind == DeadlineKind.Accept)
+                switch (kind)
                 {
-                    if (state.Status == IncidentStatus.Dispatched && state.AcceptDue <= now)
-                    {
+                    case DeadlineKind.Accept when state.Status == IncidentStatus.Dispatched && state.AcceptDue <= now:
                         await Policy.OnAcceptMissed(state);
-                    }
-                }
-                else
-                {
-                    await EscalateWhenDue(caseId);
+                        break;
+                    case DeadlineKind.Contact:
+                        await Record(caseId, DecideContactMissed);
+                        break;
+                    case DeadlineKind.Review:
+                        await Record(caseId, DecideReviewNotice);
+                        break;
+                    case DeadlineKind.Escalate:
+                        await EscalateWhenDue(caseId);
+                        break;
                 }
             }
             catch (Exception ex)
@@ -302,6 +306,23 @@ public sealed partial class CaseDesk
             : $"supervision window at {s.Escalations[^1].Desk} missed";
         return EscalateOrNotice(s, reason, due);
     }
+
+    /// <summary>
+    /// The first-contact stage missed: the case stays where it is (its resolve clock still runs), but
+    /// the level above the desk hears of it (督办), as it hears of an emergency.
+    /// </summary>
+    private IReadOnlyList<CaseChange>? DecideContactMissed(CaseState s) =>
+        s.PendingContactDue is { } due && due <= _time.Now
+            ? [new CaseChange(IncidentAction.ContactMissed, ActorRef.System("clock"),
+                $"first-contact deadline {due:u} missed: nobody has reached the resident", NoticeFor: NoticeTarget(s.Placement.Path) ?? Self)]
+            : null;
+
+    /// <summary>A parked case's review date has come: the desk that holds it lists it among its notices, to review or unpark it.</summary>
+    private IReadOnlyList<CaseChange>? DecideReviewNotice(CaseState s) =>
+        s.PendingReviewOn is { } reviewOn && reviewOn <= _time.Now
+            ? [new CaseChange(IncidentAction.ReviewDue, ActorRef.System("clock"),
+                $"parked case due for review ({reviewOn:u}): unpark it or park it again with a new date", new ReviewData(reviewOn), Self)]
+            : null;
 
     /// <summary>The step one level up the chain, or — with nowhere left to go — a notice that the deadline cannot be escalated.</summary>
     public IReadOnlyList<CaseChange> EscalateOrNotice(CaseState s, string reason, DateTimeOffset due) =>

@@ -5,6 +5,10 @@ public enum DeadlineKind
 {
     Accept = 0,
     Escalate = 1,
+    /// <summary>The first-contact stage: the resident must have been reached.</summary>
+    Contact = 2,
+    /// <summary>A parked case's review date.</summary>
+    Review = 3,
 }
 
 /// <summary>
@@ -39,9 +43,13 @@ public sealed class DeadlineWheel
 
     public void Clear(string caseId)
     {
-        _current.Remove((caseId, DeadlineKind.Accept));
-        _current.Remove((caseId, DeadlineKind.Escalate));
+        foreach (var kind in Kinds)
+        {
+            _current.Remove((caseId, kind));
+        }
     }
+
+    private static readonly DeadlineKind[] Kinds = Enum.GetValues<DeadlineKind>();
 
     /// <summary>The earliest pending deadline, or null when none is pending.</summary>
     public DateTimeOffset? NextDue

@@ -30,10 +30,15 @@ public sealed partial class DeskClock(Grain desk, DispatchTime time, Func<Task> 
 
     public DateTimeOffset? NextDue => _wheel.NextDue;
 
-    /// <summary>Sets the deadlines of one case as its state says: sign-for while dispatched, then resolve and each supervision window.</summary>
+    /// <summary>
+    /// Sets the deadlines of one case as its state says: sign-for while dispatched, first contact until
+    /// the resident is reached, resolve and each supervision window, and a parked case's review date.
+    /// </summary>
     public void Schedule(CaseState state)
     {
         _wheel.Set(state.Id, DeadlineKind.Accept, state.IsOpen && state.Status == IncidentStatus.Dispatched ? state.AcceptDue : null);
+        _wheel.Set(state.Id, DeadlineKind.Contact, state.PendingContactDue);
+        _wheel.Set(state.Id, DeadlineKind.Review, state.PendingReviewOn);
         var escalation = state.Status.IsAwaitingResult() ? state.EscalationDue : null;
         _wheel.Set(state.Id, DeadlineKind.Escalate, escalation == state.EscalationSpent ? null : escalation);
     }

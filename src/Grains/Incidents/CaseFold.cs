@@ -27,7 +27,10 @@ public static class CaseFold
         var s = state with { Sequence = e.Sequence, Hash = e.Hash, Status = to, UpdatedAt = e.At };
         return e.Type switch
         {
-            IncidentAction.Register when e.Data is RegisterData r => s with { Tracker = r.Tracker, ResolveDue = r.ResolveDue },
+            IncidentAction.Register when e.Data is RegisterData r => s with { Tracker = r.Tracker, ResolveDue = r.ResolveDue, ContactDue = r.ContactDue },
+            IncidentAction.Contact => s with { ContactedAt = s.ContactedAt ?? e.At },
+            IncidentAction.ContactMissed => s with { ContactMissed = true },
+            IncidentAction.ReviewDue when e.Data is ReviewData r => s with { ReviewNoticedFor = r.ReviewOn },
             IncidentAction.Acknowledge => s with { Delivered = true },
             IncidentAction.Dispatch or IncidentAction.Reassign when e.Data is AssignData a => s with
             {
@@ -76,7 +79,8 @@ public static class CaseFold
             IncidentAction.Park when e.Data is ParkData p => s with
             {
                 ReviewOn = p.ReviewOn,
-                TimesParked = s.TimesParked + 1,
+                // Parked again at its review (a new date) is the same parking, not another.
+                TimesParked = state.Status == IncidentStatus.Parked ? s.TimesParked : s.TimesParked + 1,
                 ExtensionAskedFor = null,
             },
             IncidentAction.Unpark when e.Data is UnparkData u => s with

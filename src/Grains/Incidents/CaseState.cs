@@ -85,7 +85,25 @@ public sealed record CaseState
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
     [Id(37)] public int Appeals { get; init; }
 
+    /// <summary>When the resident must have been contacted (首次联系), for a category with that stage and a resident to contact.</summary>
+    [Id(51)] public DateTimeOffset? ContactDue { get; init; }
+
+    /// <summary>When someone first reached the resident.</summary>
+    [Id(52)] public DateTimeOffset? ContactedAt { get; init; }
+
+    /// <summary>The first-contact deadline passed before anyone reached the resident (the level above was told).</summary>
+    [Id(53)] public bool ContactMissed { get; init; }
+
+    /// <summary>The review date a notice was given for; a case parked again with a new date gets another.</summary>
+    [Id(54)] public DateTimeOffset? ReviewNoticedFor { get; init; }
+
     public bool IsOpen => Status.IsOpen();
+
+    /// <summary>The first-contact deadline while it still matters: nobody has reached the resident and it has not been missed.</summary>
+    public DateTimeOffset? PendingContactDue => ContactedAt is null && !ContactMissed && Status.IsAwaitingResult() ? ContactDue : null;
+
+    /// <summary>The review date of a parked case while no notice has been given for it.</summary>
+    public DateTimeOffset? PendingReviewOn => Status == IncidentStatus.Parked && ReviewOn != ReviewNoticedFor ? ReviewOn : null;
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
     public DateTimeOffset? EscalationDue => Escalations.Count == 0 ? ResolveDue : NextEscalationDue;
@@ -133,6 +151,9 @@ public sealed record CaseState
         ReviewOn = ReviewOn,
         TimesParked = TimesParked,
         Appeals = Appeals,
+        ContactDue = ContactDue,
+        ContactedAt = ContactedAt,
+        ContactMissed = ContactMissed,
     };
 
     /// <summary>The case as a desk lists it.</summary>

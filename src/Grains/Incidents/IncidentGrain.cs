@@ -134,6 +134,18 @@ public sealed partial class IncidentGrain(
         });
     }
 
+    public Task<IncidentView> Contact(ActorRef actor, string note)
+    {
+        var text = CaseText.Require("note", note);
+        return Act(s =>
+        {
+            RequireAssignee(s, actor);
+            var stage = s.ContactedAt is not null || s.ContactDue is not { } due ? ""
+                : s.ContactMissed ? " (after the first-contact deadline)" : $" (first contact, due {due:u})";
+            return new CaseChange(IncidentAction.Contact, actor, text + stage);
+        });
+    }
+
     public async Task<IncidentView> Return(ActorRef actor, string reason)
     {
         var text = CaseText.Require("reason", reason);
@@ -345,7 +357,8 @@ public sealed partial class IncidentGrain(
                 new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement, command.MediaUrl)),
             new CaseChange(IncidentAction.Register, actor,
                 $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}; owner {category.Owner}; tracked by {tracker}",
-                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now, calendar.Current))),
+                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now, calendar.Current),
+                    IncidentDeadlines.ContactDue(category, command.Channel, now, calendar.Current))),
         ];
     }
 

@@ -64,11 +64,15 @@ public static class IncidentStateMachine
             (IncidentStatus.Dispatched, IncidentAction.Route, IncidentStatus.Registered),
 
             // Parking (挂账): an accepted case that cannot be solved now waits for its review, clocks
-            // stopped; unparked, its handler has it again. A parked case may still move or be withdrawn.
+            // stopped; at its review it is unparked or parked again with a new date. A parked case may
+            // still move or be withdrawn.
             (IncidentStatus.Accepted, IncidentAction.Park, IncidentStatus.Parked),
             (IncidentStatus.Parked, IncidentAction.Unpark, IncidentStatus.Accepted),
             (IncidentStatus.Parked, IncidentAction.Move, IncidentStatus.Parked),
             (IncidentStatus.Parked, IncidentAction.Cancel, IncidentStatus.Cancelled),
+            (IncidentStatus.Parked, IncidentAction.ReviewDue, IncidentStatus.Parked),
+            (IncidentStatus.Parked, IncidentAction.Park, IncidentStatus.Parked),
+            (IncidentStatus.Parked, IncidentAction.Contact, IncidentStatus.Parked),
 
             // The resident contests the closure (申诉), rated or not: back to the handler for rework.
             (IncidentStatus.Closed, IncidentAction.Appeal, IncidentStatus.Accepted),
@@ -88,6 +92,8 @@ public static class IncidentStateMachine
             rules.Add((status, IncidentAction.Cancel, IncidentStatus.Cancelled));
             rules.Add((status, IncidentAction.Escalate, status));
             rules.Add((status, IncidentAction.Notify, status));
+            rules.Add((status, IncidentAction.Contact, status));
+            rules.Add((status, IncidentAction.ContactMissed, status));
         }
 
         foreach (var status in Open)

@@ -10,6 +10,7 @@ public sealed class CaseAssessmentTests
     private static readonly DateTimeOffset Reported = new(2026, 11, 3, 9, 0, 0, TimeSpan.FromHours(8));
     private static readonly CategoryCatalog Catalog = CategoryCatalog.Default;
     private static readonly AssessmentWeights Weights = new(0.2, 0.4, 0.4);
+    private static readonly Dispatch.Calendar.WorkingCalendar Calendar = Dispatch.Calendar.CalendarFiles.Shipped();
 
     private static AssessedCase Case(string community, IncidentStatus status, TimeSpan? acceptedAfter = null, int? rating = null,
         bool? onTime = null, int rework = 0, string category = "sanitation", string? tracker = null) =>
@@ -34,7 +35,7 @@ public sealed class CaseAssessmentTests
             Case("C2", IncidentStatus.Closed, TimeSpan.FromMinutes(2), onTime: true),
         };
 
-        var ranked = CaseAssessment.Rank(cases, OrgLevel.Community, Catalog, Weights, key => $"name of {key}");
+        var ranked = CaseAssessment.Rank(cases, OrgLevel.Community, Catalog, Calendar, Weights, key => $"name of {key}");
 
         var c1 = Assert.Single(ranked, u => u.Desk == "community:C1");
         Assert.Equal((4, 3, 0.75), (c1.Cases, c1.Responded, c1.ResponseRate!.Value));
@@ -64,16 +65,36 @@ public sealed class CaseAssessmentTests
             Case("C3", IncidentStatus.Accepted, TimeSpan.FromMinutes(1), category: "gas-leak", tracker: "department:gas"),
         };
 
-        var communities = CaseAssessment.Rank(cases, OrgLevel.Community, Catalog, Weights, key => key);
+        var communities = CaseAssessment.Rank(cases, OrgLevel.Community, Catalog, Calendar, Weights, key => key);
         Assert.Equal([1, 1, 3], communities.Select(u => u.Rank));
         Assert.Equal("community:C3", communities[2].Desk);
         Assert.Equal(0, communities[2].ResolutionRate);
 
-        var counted = CaseAssessment.Rank(cases.Select((c, i) => c with { Extensions = i, Appeals = 1 }), OrgLevel.Community, Catalog, Weights, key => key);
+        var counted = CaseAssessment.Rank(cases.Select((c, i) => c with { Extensions = i, Appeals = 1 }), OrgLevel.Community, Catalog, Calendar, Weights, key => key);
         Assert.Equal((2 + 3, 2), (counted.Single(u => u.Desk == "community:C3").Extensions, counted.Single(u => u.Desk == "community:C3").Appeals));
 
-        var departments = CaseAssessment.Rank(cases, OrgLevel.Department, Catalog, Weights, key => key);
+        var departments = CaseAssessment.Rank(cases, OrgLevel.Department, Catalog, Calendar, Weights, key => key);
         var gas = Assert.Single(departments);
         Assert.Equal(("department:gas", 1, 1), (gas.Desk, gas.Cases, gas.Responded));
+    }
+
+    [Fact]
+    public void Response_counts_the_sign_for_limit_in_working_time_and_a_missed_first_contact_as_no_response()
+    {
+        var friday = new DateTimeOffset(2026, 11, 27, 16, 30, 0, TimeSpan.FromHours(8));
+        AssessedCase Signed(DateTimeOffset accepted, bool contactMissed = false) =>
+            new("D1", "S1", "C1", "grid:C1-G1", "sanitation", IncidentStatus.Accepted, friday, accepted, null, null, 0, ContactMissed: contactMissed);
+
+        var cases = new[]
+        {
+            // Two working hours: the last hour of Friday and Monday until 10:00, whatever the wall clock says.
+            Signed(new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.FromHours(8))),
+            Signed(new DateTimeOffset(2026, 11, 30, 10, 1, 0, TimeSpan.FromHours(8))),
+            // Signed for in time, but nobody reached the resident within the first-contact limit.
+            Signed(new DateTimeOffset(2026, 11, 27, 16, 40, 0, TimeSpan.FromHours(8)), contactMissed: true),
+        };
+
+        var unit = Assert.Single(CaseAssessment.Rank(cases, OrgLevel.Community, Catalog, Calendar, Weights, key => key));
+        Assert.Equal((3, 1), (unit.Cases, unit.Responded));
     }
 }

@@ -45,6 +45,18 @@ public sealed class CaseEventCodecTests
     }
 
     [Fact]
+    public void A_registration_without_a_first_contact_stage_is_recorded_as_before_the_stage_existed()
+    {
+        var grid = DeskRef.Grid("D1-S1-C1-G1");
+        var without = CaseEventCodec.Encode("K1", 2, PreviousHash, new CaseChange(IncidentAction.Register, ActorRef.System("test"), null, new RegisterData(grid, At.AddDays(1))), At);
+        Assert.DoesNotContain("contactDue", without.Entry.Payload, StringComparison.Ordinal);
+
+        var with = CaseEventCodec.Encode("K1", 2, PreviousHash,
+            new CaseChange(IncidentAction.Register, ActorRef.System("test"), null, new RegisterData(grid, At.AddDays(1), At.AddHours(4))), At);
+        Assert.Equal(At.AddHours(4), Assert.IsType<RegisterData>(CaseEventCodec.Decode(with.Entry).Data).ContactDue);
+    }
+
+    [Fact]
     public void An_event_carries_the_envelope_of_its_row_and_the_hash_that_chains_to_the_row_before()
     {
         var change = new CaseChange(IncidentAction.Escalate, ActorRef.System("clock"), "resolve deadline passed",

@@ -467,6 +467,49 @@ public sealed class CaseFoldTests
         Assert.Equal(IncidentStatus.Closed, ClosedCase().Add(T0.AddHours(5), Cancel, reason: "too late").State.Status);
     }
 
+    [Fact]
+    public void The_first_contact_meets_the_stage_and_a_missed_one_stays_missed()
+    {
+        var registered = ReportedCase().Add(T0, Register, new RegisterData(Grid, Due, ContactDue: T0.AddHours(4)));
+        Assert.Equal(T0.AddHours(4), registered.State.ContactDue);
+        Assert.Equal(T0.AddHours(4), registered.State.PendingContactDue);
+
+        var contacted = registered.Add(T0.AddHours(1), Contact, reason: "called: will come tomorrow")
+            .Add(T0.AddHours(2), Contact, reason: "called again").State;
+        Assert.Equal(T0.AddHours(1), contacted.ContactedAt);
+        Assert.Null(contacted.PendingContactDue);
+        Assert.False(contacted.ContactMissed);
+
+        var missed = ReportedCase().Add(T0, Register, new RegisterData(Grid, Due, ContactDue: T0.AddHours(4)))
+            .Add(T0.AddHours(4), ContactMissed).Add(T0.AddHours(5), Contact, reason: "finally reached").State;
+        Assert.True(missed.ContactMissed);
+        Assert.Equal(T0.AddHours(5), missed.ContactedAt);
+        Assert.Null(missed.PendingContactDue);
+
+        // No stage (a patrol report, a category without one): nothing pending, nothing missed.
+        Assert.Null(RegisteredCase().State.PendingContactDue);
+        // A case that no longer waits for a result has no contact clock.
+        Assert.Null(ResolvedCase().State.PendingContactDue);
+    }
+
+    [Fact]
+    public void A_review_notice_is_given_once_per_review_date_and_parking_again_at_the_review_is_not_counted_again()
+    {
+        var parked = AcceptedCase().Add(T0.AddHours(2), IncidentAction.Park, new ParkData(T0.AddDays(30)));
+        Assert.Equal(T0.AddDays(30), parked.State.PendingReviewOn);
+
+        var noticed = parked.Add(T0.AddDays(30), ReviewDue, new ReviewData(T0.AddDays(30))).State;
+        Assert.Equal(T0.AddDays(30), noticed.ReviewNoticedFor);
+        Assert.Null(noticed.PendingReviewOn);
+
+        var again = parked.Add(T0.AddDays(30).AddHours(1), IncidentAction.Park, new ParkData(T0.AddDays(60))).State;
+        Assert.Equal((IncidentStatus.Parked, 1), (again.Status, again.TimesParked));
+        Assert.Equal(T0.AddDays(60), again.PendingReviewOn);
+
+        var unparked = parked.Add(T0.AddDays(61), Unpark, new UnparkData(T0.AddDays(62), null)).State;
+        Assert.Null(unparked.PendingReviewOn);
+    }
+
     /// <summary>What each type of event carries in the journal.</summary>
     public static CaseEventData? SampleData(IncidentAction action) => action switch
     {
@@ -488,6 +531,7 @@ public sealed class CaseFoldTests
         RequestExtension => new ExtensionData(Due.AddDays(3)),
         Park => new ParkData(Due.AddDays(30)),
         Unpark => new UnparkData(Due.AddDays(31), null),
+        ReviewDue => new ReviewData(Due.AddDays(30)),
         _ => null,
     };
 }

@@ -75,6 +75,17 @@ public sealed class IncidentStateMachineTests
         [(Parked, Supervise)] = Parked,
         [(Parked, IncidentAction.Notice)] = Parked,
         [(Parked, AddReporter)] = Parked,
+        // At its review a parked case is listed, and may be parked again with a new date.
+        [(Parked, ReviewDue)] = Parked,
+        [(Parked, Park)] = Parked,
+        // Reaching the resident (联系) while the case is worked or parked; the first-contact clock while worked.
+        [(Registered, Contact)] = Registered,
+        [(Dispatched, Contact)] = Dispatched,
+        [(Accepted, Contact)] = Accepted,
+        [(Parked, Contact)] = Parked,
+        [(Registered, ContactMissed)] = Registered,
+        [(Dispatched, ContactMissed)] = Dispatched,
+        [(Accepted, ContactMissed)] = Accepted,
         // The resident contests the closure (申诉): back to rework.
         [(IncidentStatus.Closed, Appeal)] = Accepted,
         [(Rated, Appeal)] = Accepted,

@@ -70,6 +70,37 @@ public sealed class WorkingCalendarTests
     }
 
     [Fact]
+    public void The_first_contact_stage_runs_from_registration_in_working_time_and_only_for_residents_reports()
+    {
+        var catalog = CategoryCatalog.Default;
+        var sanitation = catalog.Get("sanitation");
+        Assert.Equal(TimeSpan.FromHours(4), sanitation.ContactWithin);
+
+        // Friday 16:00: an hour and a half that day, the rest on Monday morning.
+        Assert.Equal(At(11, 30, 11, 30), IncidentDeadlines.ContactDue(sanitation, Channel.Hotline, At(11, 27, 16), Calendar));
+        // Before the Mid-Autumn holiday (25–27 September): on to Monday the 28th.
+        Assert.Equal(At(9, 28, 11, 30), IncidentDeadlines.ContactDue(sanitation, Channel.App, At(9, 24, 16), Calendar));
+        // Friday 9 October: Saturday the 10th is a make-up working day (调休).
+        Assert.Equal(At(10, 10, 11, 30), IncidentDeadlines.ContactDue(sanitation, Channel.Open311, At(10, 9, 16), Calendar));
+        // An emergency's runs on the clock, through the night.
+        Assert.Equal(At(11, 28, 23, 15), IncidentDeadlines.ContactDue(catalog.Get("gas-leak"), Channel.Hotline, At(11, 28, 23), Calendar));
+
+        // Nobody to call back: a worker's own patrol report, a planned visit; a category without the stage.
+        Assert.Null(IncidentDeadlines.ContactDue(sanitation, Channel.Patrol, At(11, 27, 16), Calendar));
+        Assert.Null(IncidentDeadlines.ContactDue(sanitation, Channel.Visit, At(11, 27, 16), Calendar));
+        Assert.Null(IncidentDeadlines.ContactDue(catalog.Get("key-person-visit"), Channel.Hotline, At(11, 27, 16), Calendar));
+    }
+
+    [Fact]
+    public void A_first_contact_stage_longer_than_the_resolve_limit_is_refused_by_the_catalog()
+    {
+        var json = CategoryCatalogJson().Replace("\"resolveWithin\": \"1.00:00:00\", \"contactWithin\": \"04:00:00\"",
+            "\"resolveWithin\": \"1.00:00:00\", \"contactWithin\": \"2.00:00:00\"", StringComparison.Ordinal);
+        var refused = Assert.Throws<InvalidDataException>(() => CategoryCatalog.Load(System.Text.Encoding.UTF8.GetBytes(json)));
+        Assert.Contains("contactWithin 2.00:00:00: it must be positive and no longer than resolveWithin", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_calendar_file_that_does_not_make_sense_is_refused_naming_the_problem()
     {
         var both = Assert.Throws<InvalidDataException>(() => CalendarFiles.Parse([("2026.json", Year(holidays: "\"2026-10-10\""))]));

@@ -95,6 +95,7 @@ public sealed class CaseHistories
             // Returns, routes, extensions, parking and appeals are rare, as in a city (with more, no case closed on time).
             (IncidentAction.Return, 1), (IncidentAction.Route, 1), (IncidentAction.RequestExtension, 1), (IncidentAction.ApproveExtension, 1),
             (IncidentAction.RefuseExtension, 1), (IncidentAction.Park, 1), (IncidentAction.Unpark, 6), (IncidentAction.Appeal, 1),
+            (IncidentAction.Contact, 3), (IncidentAction.ContactMissed, 1), (IncidentAction.ReviewDue, 2),
         ];
 
         private readonly List<CaseState> _active = [];
@@ -169,7 +170,7 @@ public sealed class CaseHistories
                 [
                     new CaseChange(IncidentAction.Report, hotline, "report",
                         new ReportData(category, description, (Channel)random.Next(5), new Reporter($"Resident {n}", null), new Placement(place, $"B{n}", PlacementMethod.Building, null, null))),
-                    new CaseChange(IncidentAction.Register, hotline, "located", new RegisterData(tracker, Now.AddHours(random.Next(12, 240)))),
+                    new CaseChange(IncidentAction.Register, hotline, "located", new RegisterData(tracker, Now.AddHours(random.Next(12, 240)), random.Next(2) == 0 ? Now.AddHours(random.Next(1, 12)) : null)),
                 ];
             }
 
@@ -271,6 +272,9 @@ public sealed class CaseHistories
                 IncidentAction.Park => new CaseChange(action, officer, "needs a budget", new ParkData(Now.AddDays(random.Next(10, 90)))),
                 IncidentAction.Unpark => new CaseChange(action, officer, "budget approved",
                     new UnparkData(Now.AddHours(random.Next(12, 120)), s.Escalations.Count == 0 ? null : Now.AddHours(random.Next(2, 24)))),
+                IncidentAction.Contact => new CaseChange(action, assignee, $"called the resident {n}"),
+                IncidentAction.ContactMissed => new CaseChange(action, ActorRef.System("clock"), "first contact missed", NoticeFor: NextUp(s) ?? s.Tracker),
+                IncidentAction.ReviewDue => new CaseChange(action, ActorRef.System("clock"), "due for review", new ReviewData(s.ReviewOn ?? Now), s.Tracker),
                 IncidentAction.Appeal => new CaseChange(action, new ActorRef(ActorRole.Hotline, "follow-up"), "not fixed after all",
                     new ReworkData(Now.AddHours(random.Next(12, 120)), s.Escalations.Count == 0 ? null : Now.AddHours(random.Next(2, 24)))),
                 _ => new CaseChange(action, officer, $"{action} {n}"),

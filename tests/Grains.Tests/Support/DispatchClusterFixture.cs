@@ -28,7 +28,7 @@ public class DispatchClusterFixture : IAsyncLifetime
 
     private int _nextGrid;
 
-    public FakeTimeProvider Time { get; } = new(Start);
+    public FakeTimeProvider Time { get; }
 
     public DroppingDeliveryPublisher Publisher { get; } = new();
 
@@ -47,7 +47,14 @@ public class DispatchClusterFixture : IAsyncLifetime
     public FailingJournalStore Faults { get; }
 
     public DispatchClusterFixture()
+        : this(Start)
     {
+    }
+
+    /// <summary>A cluster whose domain clock starts at <paramref name="start"/> (to walk through chosen days of the calendar).</summary>
+    protected DispatchClusterFixture(DateTimeOffset start)
+    {
+        Time = new(start);
         Register = new MemoryCaseRegister(Journal);
         Faults = new FailingJournalStore(Journal);
     }

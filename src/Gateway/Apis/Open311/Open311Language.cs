@@ -66,15 +66,21 @@ public static class Open311Texts
         return language == Open311Language.Chinese ? group.NameZh : group.NameEn;
     }
 
-    /// <summary>What the resident can expect: the category's time limits and who handles it.</summary>
+    /// <summary>What the resident can expect: the category's time limits, as the category counts them, and who handles it.</summary>
     public static string ServiceNotice(CategoryCatalog catalog, CategoryDefinition category, Open311Language language)
     {
         var owner = category.OwnerDepartment is { } code && catalog.TryGetDepartment(code, out var department)
             ? (language == Open311Language.Chinese ? department.NameZh : department.NameEn)
             : OwnerName(category.OwnerLevel, language);
+        var working = category.CountsWorkingTime;
+        string Limit(TimeSpan span) => Duration(span, language, working);
         return language == Open311Language.Chinese
-            ? $"由{owner}办理:派遣后{Duration(category.AcceptWithin, language)}内受理,登记后{Duration(category.ResolveWithin, language)}内办结。"
-            : $"Handled by {owner}: accepted within {Duration(category.AcceptWithin, language)} of dispatch, resolved within {Duration(category.ResolveWithin, language)} of the report.";
+            ? $"由{owner}办理:派遣后{Limit(category.AcceptWithin)}内受理,"
+                + (category.ContactWithin is { } contactZh ? $"登记后{Limit(contactZh)}内与您联系," : "")
+                + $"登记后{Limit(category.ResolveWithin)}内办结。"
+            : $"Handled by {owner}: accepted within {Limit(category.AcceptWithin)} of dispatch, "
+                + (category.ContactWithin is { } contact ? $"you are contacted within {Limit(contact)} and " : "")
+                + $"resolved within {Limit(category.ResolveWithin)} of the report.";
     }
 
     /// <summary>The desk that owns a case (the one tracking its deadlines), by name.</summary>
@@ -134,14 +140,14 @@ public static class Open311Texts
     }
 
     /// <summary>"2 hours", "1 day", "30 minutes" (or 2小时, 1天, 30分钟).</summary>
-    public static string Duration(TimeSpan span, Open311Language language)
+    public static string Duration(TimeSpan span, Open311Language language, bool working = false)
     {
         var chinese = language == Open311Language.Chinese;
-        var (count, unit) = span.TotalDays >= 1 && span.TotalDays == Math.Floor(span.TotalDays) ? ((int)span.TotalDays, chinese ? "天" : "day")
-            : span.TotalHours >= 1 && span.TotalHours == Math.Floor(span.TotalHours) ? ((int)span.TotalHours, chinese ? "小时" : "hour")
-            : ((int)Math.Ceiling(span.TotalMinutes), chinese ? "分钟" : "minute");
+        var (count, unit) = span.TotalDays >= 1 && span.TotalDays == Math.Floor(span.TotalDays) ? ((int)span.TotalDays, chinese ? (working ? "个工作日" : "天") : "day")
+            : span.TotalHours >= 1 && span.TotalHours == Math.Floor(span.TotalHours) ? ((int)span.TotalHours, chinese ? (working ? "个工作小时" : "小时") : "hour")
+            : ((int)Math.Ceiling(span.TotalMinutes), chinese ? (working ? "分钟(工作时间)" : "分钟") : "minute");
         var number = count.ToString(CultureInfo.InvariantCulture);
-        return chinese ? number + unit : $"{number} {unit}{(count == 1 ? "" : "s")}";
+        return chinese ? number + unit : $"{number} {(working ? "working " : "")}{unit}{(count == 1 ? "" : "s")}";
     }
 
     private static string OwnerName(OrgLevel level, Open311Language language) => language == Open311Language.Chinese

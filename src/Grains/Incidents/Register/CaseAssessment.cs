@@ -17,10 +17,11 @@ public sealed record AssessedCase(
     int? Rating,
     int ReworkCount,
     int Extensions = 0,
-    int Appeals = 0)
+    int Appeals = 0,
+    bool ContactMissed = false)
 {
     public static AssessedCase Of(CaseState s) => new(s.Placement.Path.DistrictId, s.Placement.Path.StreetId, s.Placement.Path.CommunityId, s.Tracker.Key, s.Category, s.Status,
-        s.ReportedAt, s.AcceptedAt, s.ResolvedOnTime, s.Rating, s.ReworkCount, s.ExtensionsGranted, s.Appeals);
+        s.ReportedAt, s.AcceptedAt, s.ResolvedOnTime, s.Rating, s.ReworkCount, s.ExtensionsGranted, s.Appeals, s.ContactMissed);
 
     /// <summary>Whether the case lies in <paramref name="area"/> (a district, street or community).</summary>
     public bool LiesIn(DeskRef area) => area.Level switch
@@ -37,7 +38,9 @@ public sealed record AssessedCase(
 /// the period counts for the street and community it lies in, or for the department that owns it;
 /// duplicates merged into another case and cancelled reports do not count.
 /// <list type="bullet">
-/// <item>response rate: cases accepted (signed for) within their category's sign-for limit of the report, of all cases;</item>
+/// <item>response rate: cases accepted (signed for) within their category's sign-for limit of the report, counted as
+/// the category counts its limits (working time or continuously), whose resident was reached within the first-contact
+/// limit where the category has one, of all cases;</item>
 /// <item>resolution rate: cases closed after verification, of all cases;</item>
 /// <item>satisfaction rate: ratings of 4 or 5, of the cases rated;</item>
 /// <item>on-time rate: cases closed within their resolve limit, of the cases closed (shown, not scored);</item>
@@ -50,7 +53,7 @@ public static class CaseAssessment
     public const int SatisfiedFrom = 4;
 
     public static IReadOnlyList<AssessedUnit> Rank(IEnumerable<AssessedCase> cases, OrgLevel level, CategoryCatalog catalog,
-        AssessmentWeights weights, Func<string, string> nameOf)
+        Calendar.WorkingCalendar calendar, AssessmentWeights weights, Func<string, string> nameOf)
     {
         var units = new Dictionary<string, Tally>(StringComparer.Ordinal);
         foreach (var c in cases)
@@ -65,7 +68,7 @@ public static class CaseAssessment
                 units[unit] = tally = new Tally();
             }
 
-            tally.Add(c, catalog);
+            tally.Add(c, catalog, calendar);
         }
 
         var scored = units.Select(u => u.Value.ToUnit(u.Key, nameOf(u.Key), weights))
@@ -93,11 +96,11 @@ public static class CaseAssessment
     {
         private int _cases, _responded, _resolved, _rated, _satisfied, _onTime, _reworked, _open, _extensions, _appeals;
 
-        public void Add(AssessedCase c, CategoryCatalog catalog)
+        public void Add(AssessedCase c, CategoryCatalog catalog, Calendar.WorkingCalendar calendar)
         {
             _cases++;
-            var acceptWithin = catalog.TryGet(c.Category, out var category) ? category.AcceptWithin : TimeSpan.MaxValue;
-            if (c.AcceptedAt is { } accepted && accepted - c.ReportedAt <= acceptWithin)
+            if (c.AcceptedAt is { } accepted && !c.ContactMissed
+                && (!catalog.TryGet(c.Category, out var category) || accepted <= IncidentDeadlines.AcceptDue(category, c.ReportedAt, calendar)))
             {
                 _responded++;
             }

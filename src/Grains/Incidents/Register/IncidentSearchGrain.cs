@@ -11,7 +11,8 @@ namespace Dispatch.Incidents;
 /// answers them in parallel, and a busy desk never holds them up.
 /// </summary>
 [StatelessWorker, Reentrant, GrainType("incident-search")]
-public sealed class IncidentSearchGrain(ICaseRegister register, DispatchTime time, Catalog.CategoryCatalog catalog, IOptions<DispatchOptions> options)
+public sealed class IncidentSearchGrain(
+    ICaseRegister register, DispatchTime time, Catalog.CategoryCatalog catalog, Calendar.CityCalendar calendar, IOptions<DispatchOptions> options)
     : Grain, IIncidentSearchGrain
 {
     public async Task<IncidentPage> Search(IncidentQuery query)
@@ -82,7 +83,7 @@ public sealed class IncidentSearchGrain(ICaseRegister register, DispatchTime tim
         var weights = options.Value.Assessment;
         var scoring = new AssessmentWeights(weights.ResponseWeight, weights.ResolutionWeight, weights.SatisfactionWeight);
         return new Assessment(query.Level, query.From, query.To, scoring,
-            CaseAssessment.Rank(lines, query.Level, catalog, scoring, unit => names.GetValueOrDefault(unit) ?? IdOf(unit)));
+            CaseAssessment.Rank(lines, query.Level, catalog, calendar.Current, scoring, unit => names.GetValueOrDefault(unit) ?? IdOf(unit)));
     }
 
     private async Task<IReadOnlyDictionary<string, string>> AreaNames(IReadOnlyList<string> units)

@@ -33,7 +33,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     [
         "id", "reported_at", "updated_at", "status", "category", "tracker", "district_id", "street_id", "community_id", "grid_id",
         "worker_id", "resolve_due", "escalated", "escalations", "accepted_at", "resolved_at", "closed_at", "on_time", "rework_count",
-        "rating", "version", "state", "extensions", "appeals", "reporter_phone",
+        "rating", "version", "state", "extensions", "appeals", "reporter_phone", "contact_missed",
     ];
 
     /// <summary>What never changes in a case's life: left out of updates, so their indexes are not rewritten.</summary>
@@ -120,7 +120,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT district_id, street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count, extensions, appeals FROM {Table} "
+        command.CommandText = $"SELECT district_id, street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count, extensions, appeals, contact_missed FROM {Table} "
             + "WHERE reported_at >= @from AND reported_at < @to";
         SqlJournalStore.Add(command, "from", DbType.Int64, from.UtcTicks);
         SqlJournalStore.Add(command, "to", DbType.Int64, to.UtcTicks);
@@ -142,7 +142,8 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
                 reader.IsDBNull(9) ? null : reader.GetInt16(9),
                 reader.GetInt32(10),
                 reader.GetInt32(11),
-                reader.GetInt32(12)));
+                reader.GetInt32(12),
+                reader.GetBoolean(13)));
         }
 
         return lines;
@@ -469,6 +470,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Set("extensions", DbType.Int32, s.ExtensionsGranted);
         Set("appeals", DbType.Int32, s.Appeals);
         Set("reporter_phone", DbType.String, CaseRegisterRules.ReporterPhone(s));
+        Set("contact_missed", DbType.Boolean, s.ContactMissed);
         Set("version", DbType.Int32, s.Sequence);
         Set("state", DbType.Binary, serializer.SerializeToArray(s));
     }
