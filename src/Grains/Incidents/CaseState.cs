@@ -85,6 +85,9 @@ public sealed record CaseState
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
     [Id(37)] public int Appeals { get; init; }
 
+    /// <summary>Cases this one was merged into and separated from again: the desk does not merge it into them again.</summary>
+    [Id(47)] public IReadOnlyList<string> SeparatedFrom { get; init; } = [];
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
@@ -133,6 +136,7 @@ public sealed record CaseState
         ReviewOn = ReviewOn,
         TimesParked = TimesParked,
         Appeals = Appeals,
+        SeparatedFrom = SeparatedFrom,
     };
 
     /// <summary>The case as a desk lists it.</summary>
