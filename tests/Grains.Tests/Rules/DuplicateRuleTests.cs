@@ -1,6 +1,10 @@
 using Dispatch.Desks;
+using Dispatch.Hosting;
 using Dispatch.Incidents;
 using Dispatch.Territory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Dispatch.Tests.Rules;
 
@@ -82,5 +86,35 @@ public sealed class DuplicateRuleTests
         Assert.False(DuplicateRule.Repeats(Case("K2", Building("B1"), separatedFrom: ["K1"]), open, 50));
         Assert.True(DuplicateRule.Repeats(Case("K2", Building("B1"), separatedFrom: ["K9"]), open, 50));
         Assert.False(DuplicateRule.Repeats(open, open, 50));
+    }
+
+    [Theory]
+    [InlineData("-1", false)]
+    [InlineData("NaN", false)]
+    [InlineData("20000", false)]
+    [InlineData("0", true)]
+    [InlineData("120.5", true)]
+    public void The_merge_radius_is_checked_when_the_settings_are_read(string value, bool valid)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Dispatch:MergeRadiusMeters"] = value }).Build();
+        using var services = new ServiceCollection().AddDispatchCore(configuration).BuildServiceProvider();
+
+        var read = Record.Exception(() => services.GetRequiredService<IOptions<DispatchOptions>>().Value);
+
+        if (valid)
+        {
+            Assert.Null(read);
+            Assert.Equal(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture), services.GetRequiredService<IOptions<DispatchOptions>>().Value.MergeRadiusMeters);
+        }
+        else
+        {
+            Assert.Contains("MergeRadiusMeters", Assert.IsType<OptionsValidationException>(read).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_merge_radius_is_50_m_unless_set()
+    {
+        Assert.Equal(50, new DispatchOptions().MergeRadiusMeters);
     }
 }
