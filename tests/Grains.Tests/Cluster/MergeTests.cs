@@ -98,6 +98,21 @@ public sealed class MergeTests(MergeTests.Cluster fixture) : IClassFixture<Merge
     }
 
     [Fact]
+    public async Task An_operator_may_merge_a_report_filed_under_another_category_and_the_primary_says_so()
+    {
+        var grid = fixture.ClaimGrid();
+        var primary = await Delivered(grid, "property", building: 0, reporter: "Resident Li");
+        var misfiled = await Delivered(grid, "sanitation", building: 0, reporter: "Resident Zhao");
+
+        var merged = await fixture.Incident(misfiled.Id).Merge(Operator, primary.Id, "the 'rubbish' is the lift's broken door panel");
+
+        Assert.Equal((IncidentStatus.Merged, primary.Id), (merged.Status, merged.MergedInto));
+        var line = (await fixture.Incident(primary.Id).Get())!.Timeline.Single(t => t.Action == IncidentAction.AddReporter);
+        Assert.Contains("its category sanitation, this case's property", line.Reason, StringComparison.Ordinal);
+        Assert.Contains("broken door panel", line.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unmerged_case_comes_back_is_dispatched_as_a_new_case_and_is_not_merged_into_its_old_primary_again()
     {
         var grid = fixture.ClaimGrid();
