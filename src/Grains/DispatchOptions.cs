@@ -34,6 +34,13 @@ public sealed class DispatchOptions
     [Range(1, 3650)]
     public int AppealWindowDays { get; set; } = 7;
 
+    /// <summary>
+    /// How close (in metres) a report located by coordinates must be to an open case of the same
+    /// category on its grid to be merged into it as a duplicate. 0 merges by building only. Default: 50.
+    /// </summary>
+    [Range(0.0, 5_000.0)]
+    public double MergeRadiusMeters { get; set; } = 50;
+
     /// <summary>How long a recorded case may wait for its desk to take it in before it is published again. Default: 5 s.</summary>
     public TimeSpan RedriveAfter { get; set; } = TimeSpan.FromSeconds(5);
 

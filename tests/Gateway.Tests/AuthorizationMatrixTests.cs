@@ -32,6 +32,8 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "POST", $"{Unknown}/supervise", "OA" },
         { "POST", $"{Unknown}/reassign", "OA" },
         { "POST", $"{Unknown}/rate", "HOA" },
+        { "POST", $"{Unknown}/merge", "OA" },
+        { "POST", $"{Unknown}/unmerge", "OA" },
         { "GET", "/api/v1/grids/D01-S01-C01-G01/desk", "HOA" },
         { "GET", "/api/v1/grids/D01-S01-C01-G01/visits", "HOA" },
         { "PUT", "/api/v1/grids/D01-S01-C01-G01/visits", "OA" },

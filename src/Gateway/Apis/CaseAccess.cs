@@ -16,6 +16,23 @@ public sealed class CaseAccess(IGrainFactory grains, ClusterCalls calls, ScopeGu
             ? scope.RequireCase(http, view)
             : throw new NotFoundException("incident", id);
 
+    /// <summary>
+    /// A second case a request names in its body (<paramref name="field"/>), as a scoped key may name it:
+    /// one outside the key's area is answered exactly as a case that does not exist, so it is not confirmed.
+    /// </summary>
+    /// <exception cref="ValidationFailedException">No such case, or it lies outside the key's area.</exception>
+    public async Task RequireOther(HttpContext http, string id, string field)
+    {
+        try
+        {
+            await Find(http, id);
+        }
+        catch (NotFoundException)
+        {
+            throw new ValidationFailedException(field, $"There is no case '{id}'.");
+        }
+    }
+
     public async Task<Ok<IncidentView>> Act(HttpContext http, string id, Func<IIncidentGrain, ActorRef, Task<IncidentView>> action)
     {
         if (!IncidentIds.IsWellFormed(id))

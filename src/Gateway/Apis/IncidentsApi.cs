@@ -33,6 +33,8 @@ public sealed record DecisionRequest(bool? Approved, string? Reason);
 
 public sealed record ParkRequest(DateTimeOffset? ReviewOn, string? Reason);
 
+public sealed record MergeRequest(string? Into, string? Reason);
+
 /// <summary>One page of the register; pass <c>next</c> back as <c>cursor</c> for the following page.</summary>
 public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, string? Next);
 
@@ -99,6 +101,11 @@ public static class IncidentsApi
         group.MapPost("/{id}/route", (string id, RouteRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Route(actor, body.To ?? "", body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
             .WithSummary("Send a case nobody has accepted (a returned one, say) to another grid, department or area desk: 'grid:…', 'department:…', 'district:…'.");
+        group.MapPost("/{id}/merge", Merge).RequireAuthorization(Policies.Supervise)
+            .WithSummary("Merge a case nobody has reported a result on into the open case it repeats (并案), with a reason: it ends as merged, the primary gains its callers.");
+        group.MapPost("/{id}/unmerge", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Unmerge(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("Separate a wrongly merged case from its primary (拆分), with a reason: registered again and dispatched as a new case, never merged into that primary again.");
         group.MapPost("/{id}/rate", (string id, RateRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Rate(actor, body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
         return app;
@@ -160,6 +167,21 @@ public static class IncidentsApi
         }
 
         return TypedResults.Ok(ReporterPrivacy.ForViewer(http.User, view));
+    }
+
+    private static async Task<Ok<IncidentView>> Merge(string id, MergeRequest body, HttpContext http, CaseAccess access)
+    {
+        if (AreaScope.Of(http.User) is not null)
+        {
+            // A scoped key acts inside its area on both cases: its own first (404 outside, as for reads).
+            await access.Find(http, id);
+            if (body.Into?.Trim() is { Length: > 0 } into && into != id)
+            {
+                await access.RequireOther(http, into, "into");
+            }
+        }
+
+        return await access.Act(http, id, (g, actor) => g.Merge(actor, body.Into ?? "", body.Reason ?? ""));
     }
 
     private static async Task<Ok<IncidentView>> Reassign(string id, ReassignRequest body, HttpContext http, IGrainFactory grains, ClusterCalls calls, CaseAccess access)

@@ -170,6 +170,25 @@ public sealed record UnparkData(
     [property: Id(0)] DateTimeOffset ResolveDue,
     [property: Id(1)] DateTimeOffset? NextEscalationDue) : CaseEventData;
 
+/// <summary>
+/// A merged case separated from <see cref="PrimaryId"/>: back in the flow with a fresh resolve clock,
+/// and the next escalation if it had been escalated before it was merged.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.UnmergeData")]
+public sealed record UnmergeData(
+    [property: Id(0)] string PrimaryId,
+    [property: Id(1)] DateTimeOffset ResolveDue,
+    [property: Id(2)] DateTimeOffset? NextEscalationDue) : CaseEventData;
+
+/// <summary>
+/// On the primary: the duplicate <see cref="DuplicateId"/> was separated from it, and the callers it
+/// had brought (<see cref="Reporters"/>, as they were added) leave the case with it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.DuplicateSeparatedData")]
+public sealed record DuplicateSeparatedData(
+    [property: Id(0)] string DuplicateId,
+    [property: Id(1)] IReadOnlyList<Reporter> Reporters) : CaseEventData;
+
 /// <summary>The review date of a parked case that has come: the one this notice is for, so it is given once per parking.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.ReviewData")]
 public sealed record ReviewData(

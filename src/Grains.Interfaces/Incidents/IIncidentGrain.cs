@@ -91,6 +91,33 @@ public interface IIncidentGrain : IGrainWithStringKey
 
     [Alias("Cancel")] Task<IncidentView> Cancel(ActorRef actor, string reason);
 
+    /// <summary>
+    /// Merges this case into the open case <paramref name="into"/> that it repeats (并案): this one ends
+    /// as merged, the primary gains its callers and lists it among its duplicates. A case of another
+    /// category may be merged (the operator judges; the timeline says so). Refused (400, field
+    /// <c>into</c>) for itself, an unknown case, a merged one (name its primary), a visit, or one no
+    /// longer open or already verified; 409 when this case is not registered, dispatched or accepted.
+    /// </summary>
+    [Alias("Merge")] Task<IncidentView> Merge(ActorRef actor, string into, string reason);
+
+    /// <summary>
+    /// Separates a merged case from its primary (拆分), whether the desk or an operator merged it: it is
+    /// registered again with a fresh resolve clock and delivered to its tracking desk, which takes it in
+    /// as a new case but never merges it into that primary again; the primary loses it and its callers.
+    /// 409 when the case is not merged.
+    /// </summary>
+    [Alias("Unmerge")] Task<IncidentView> Unmerge(ActorRef actor, string reason);
+
+    /// <summary>
+    /// The primary's side of <see cref="Merge"/>: takes in the callers of the duplicate
+    /// <paramref name="duplicateId"/>, of category <paramref name="category"/>. Refuses (400, field
+    /// <c>into</c>) when this case cannot take a duplicate.
+    /// </summary>
+    [Alias("TakeDuplicate")] Task<IncidentView> TakeDuplicate(ActorRef actor, string duplicateId, string category, IReadOnlyList<Reporter> reporters, string reason);
+
+    /// <summary>The primary's side of <see cref="Unmerge"/>: the duplicate and the callers it brought leave this case. Nothing when it is not listed.</summary>
+    [Alias("SeparateDuplicate")] Task<IncidentView> SeparateDuplicate(ActorRef actor, string duplicateId, string reason);
+
     /// <summary>A supervision note (督办) recorded on the timeline and shown on the case.</summary>
     [Alias("Supervise")] Task<IncidentView> Supervise(ActorRef actor, string note);
 }

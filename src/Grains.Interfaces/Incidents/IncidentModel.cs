@@ -117,6 +117,8 @@ public sealed record IncidentView
     [Id(34)] public int TimesParked { get; init; }
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework (also in <see cref="ReworkCount"/>).</summary>
     [Id(35)] public int Appeals { get; init; }
+    /// <summary>Cases this one was merged into and separated from again (拆分): it is never merged into them automatically.</summary>
+    [Id(45)] public IReadOnlyList<string> SeparatedFrom { get; init; } = [];
     /// <summary>When the resident must be contacted (首次联系) — a category with that stage, reported by a resident — else null.</summary>
     [Id(49)] public DateTimeOffset? ContactDue { get; init; }
     /// <summary>When someone first reached the resident (<c>POST /incidents/{id}/contact</c>).</summary>

@@ -78,6 +78,19 @@ public enum IncidentAction
     Appeal = 30,
 
     /// <summary>
+    /// A merged case is separated from the case it was merged into (拆分): back in the flow as
+    /// registered, delivered again to its tracking desk with a fresh resolve clock, and never merged
+    /// automatically into that case again.
+    /// </summary>
+    Unmerge = 37,
+
+    /// <summary>
+    /// On the primary: a duplicate merged into it was separated again. It leaves the duplicates and
+    /// the callers it brought leave the reporters.
+    /// </summary>
+    SeparateDuplicate = 38,
+
+    /// <summary>
     /// The handler (or the desk) reached the resident (首次联系), by phone or in person: the first one
     /// meets the category's first-contact stage.
     /// </summary>

@@ -376,6 +376,7 @@ public sealed partial class CaseDesk
         IncidentAction.Escalate => $"escalated here by {e.Actor}: {e.Reason}",
         IncidentAction.Notify => $"from {e.Actor}: {e.Reason}",
         IncidentAction.Merge => $"merged: {e.Reason}",
+        IncidentAction.Unmerge => $"unmerged by {e.Actor}: {e.Reason}",
         IncidentAction.Move => $"moved: {e.Reason}",
         IncidentAction.Return => $"returned by {e.Actor}: {e.Reason}",
         IncidentAction.Route => $"routed here by {e.Actor}: {e.Reason}",

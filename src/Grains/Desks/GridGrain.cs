@@ -230,7 +230,7 @@ public sealed partial class GridGrain(
             .ToArray());
 
     /// <summary>
-    /// A new case: merged into an open case of the same category at the same building, else given
+    /// A new case: merged into an open case it repeats (<see cref="DuplicateRule"/>), else given
     /// to the best eligible worker, else queued with a notice until someone with the skill is on duty.
     /// </summary>
     async Task IDeskPolicy.TakeIn(CaseState taken)
@@ -250,7 +250,7 @@ public sealed partial class GridGrain(
                     ? null
                     : [new CaseChange(IncidentAction.AddReporter, _desk.Actor, $"duplicate report {taken.Id} merged in", new ReporterData(taken.Reporters[0], taken.Id))]),
                 _desk.Record(taken.Id, s => Undelivered(s)
-                    ? [new CaseChange(IncidentAction.Merge, _desk.Actor, $"duplicate of {primary.Id}: same building and category", new MergeData(primary.Id), _desk.Self)]
+                    ? [new CaseChange(IncidentAction.Merge, _desk.Actor, $"duplicate of {primary.Id}: {SamePlaceText(taken, primary)} and category", new MergeData(primary.Id), _desk.Self)]
                     : null));
             return;
         }
@@ -341,18 +341,19 @@ public sealed partial class GridGrain(
 
     private bool Undelivered(CaseState s) => s.Status == IncidentStatus.Registered && !s.Delivered && s.Tracker == _desk.Self;
 
-    /// <summary>
-    /// An open case of the same category at the same building, into which a new report merges. Visits
-    /// of the plan are never duplicates: two key persons in one building are two visits.
-    /// </summary>
+    /// <summary>The oldest open case of the desk that the new case repeats (<see cref="DuplicateRule"/>), into which it merges.</summary>
     private CaseState? FindDuplicateOf(CaseState taken) =>
-        taken.Placement.BuildingId is not { } building || taken.Channel == Channel.Visit
+        taken.Channel == Channel.Visit
             ? null
             : _desk.Open
-                .Where(s => s.Id != taken.Id && s.Placement.BuildingId == building && s.Status.IsAwaitingResult() && s.Channel != Channel.Visit
-                    && string.Equals(s.Category, taken.Category, StringComparison.OrdinalIgnoreCase))
+                .Where(s => DuplicateRule.Repeats(taken, s, options.Value.MergeRadiusMeters))
                 .OrderBy(s => s.ReportedAt)
                 .FirstOrDefault();
+
+    private string SamePlaceText(CaseState taken, CaseState primary) =>
+        taken.Placement.BuildingId is { } building && building == primary.Placement.BuildingId
+            ? "same building"
+            : $"within {options.Value.MergeRadiusMeters:0.#} m";
 
     private RosterMember Named(string workerId)
     {

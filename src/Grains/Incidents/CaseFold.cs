@@ -135,7 +135,23 @@ public static class CaseFold
             IncidentAction.AddReporter when e.Data is ReporterData r => s with
             {
                 Reporters = [.. s.Reporters, r.Reporter],
-                Duplicates = [.. s.Duplicates, r.DuplicateId],
+                // A manual merge adds each caller of the duplicate (its own duplicates' too) with its id.
+                Duplicates = s.Duplicates.Contains(r.DuplicateId) ? s.Duplicates : [.. s.Duplicates, r.DuplicateId],
+            },
+            IncidentAction.Unmerge when e.Data is UnmergeData u => s with
+            {
+                MergedInto = null,
+                Assignee = null,
+                AcceptDue = null,
+                Delivered = false,
+                ResolveDue = u.ResolveDue,
+                NextEscalationDue = u.NextEscalationDue,
+                SeparatedFrom = s.SeparatedFrom.Contains(u.PrimaryId) ? s.SeparatedFrom : [.. s.SeparatedFrom, u.PrimaryId],
+            },
+            IncidentAction.SeparateDuplicate when e.Data is DuplicateSeparatedData d => s with
+            {
+                Duplicates = [.. s.Duplicates.Where(id => id != d.DuplicateId)],
+                Reporters = Without(s.Reporters, d.Reporters),
             },
             IncidentAction.Notice when e.Data is TopReachedData t => s with { EscalationSpent = t.EscalationDue },
             IncidentAction.Move when e.Data is MoveData m => Moved(s, m),
@@ -238,10 +254,52 @@ public static class CaseFold
         Rating = old.Rating,
         MergedInto = old.MergedInto,
         Duplicates = old.Duplicates,
+        SeparatedFrom = old.SeparatedFrom,
         Delivered = old.Delivered,
         ResolvedOnTime = old.ResolvedOnTime,
         UpdatedAt = old.Timeline.Count == 0 ? old.ReportedAt : old.Timeline[^1].At,
     };
+
+    /// <summary>
+    /// The callers a duplicate brought to this case (<see cref="IncidentAction.AddReporter"/> with its id)
+    /// since it was last separated from it: the ones that leave with it when it is separated again.
+    /// </summary>
+    public static IReadOnlyList<Reporter> ReportersBroughtBy(IEnumerable<CaseEvent> events, string duplicateId)
+    {
+        var brought = new List<Reporter>();
+        foreach (var e in events)
+        {
+            if (e is { Type: IncidentAction.AddReporter, Data: ReporterData r } && r.DuplicateId == duplicateId)
+            {
+                brought.Add(r.Reporter);
+            }
+            else if (e is { Type: IncidentAction.SeparateDuplicate, Data: DuplicateSeparatedData d } && d.DuplicateId == duplicateId)
+            {
+                brought.Clear();
+            }
+        }
+
+        return brought;
+    }
+
+    /// <summary>
+    /// <paramref name="reporters"/> less one of each of <paramref name="leaving"/>, taken from the end
+    /// (where merges added them); the case's own first caller always stays.
+    /// </summary>
+    private static List<Reporter> Without(IReadOnlyList<Reporter> reporters, IReadOnlyList<Reporter> leaving)
+    {
+        var kept = reporters.ToList();
+        foreach (var reporter in leaving)
+        {
+            var at = kept.LastIndexOf(reporter);
+            if (at > 0)
+            {
+                kept.RemoveAt(at);
+            }
+        }
+
+        return kept;
+    }
 
     private static IReadOnlyList<string> PassOver(IReadOnlyList<string> passedOver, string? worker) =>
         worker is null || passedOver.Contains(worker) ? passedOver : [.. passedOver, worker];

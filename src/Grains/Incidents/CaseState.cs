@@ -85,6 +85,9 @@ public sealed record CaseState
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
     [Id(37)] public int Appeals { get; init; }
 
+    /// <summary>Cases this one was merged into and separated from again: the desk does not merge it into them again.</summary>
+    [Id(47)] public IReadOnlyList<string> SeparatedFrom { get; init; } = [];
+
     /// <summary>When the resident must have been contacted (首次联系), for a category with that stage and a resident to contact.</summary>
     [Id(51)] public DateTimeOffset? ContactDue { get; init; }
 
@@ -151,6 +154,7 @@ public sealed record CaseState
         ReviewOn = ReviewOn,
         TimesParked = TimesParked,
         Appeals = Appeals,
+        SeparatedFrom = SeparatedFrom,
         ContactDue = ContactDue,
         ContactedAt = ContactedAt,
         ContactMissed = ContactMissed,

@@ -345,6 +345,143 @@ public sealed partial class IncidentGrain(
         return Act(_ => new CaseChange(IncidentAction.Supervise, actor, text));
     }
 
+    public async Task<IncidentView> Merge(ActorRef actor, string into, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        var primaryId = CaseText.Require("into", into);
+        if (primaryId == Id)
+        {
+            throw new ValidationFailedException("into", "A case cannot be merged into itself.");
+        }
+
+        if (!IncidentIds.IsWellFormed(primaryId))
+        {
+            throw new ValidationFailedException("into", $"There is no case '{primaryId}'.");
+        }
+
+        await CatchUp();
+        RequireMergeable(_state ?? throw new NotFoundException("incident", Id));
+
+        // The primary first: it may refuse (ended, merged itself...), and this grain, which takes no
+        // other call meanwhile, can still record the merge afterwards (only the desk writes beside it,
+        // and nothing the desk does to an unfinished case makes a merge illegal).
+        var primary = GrainFactory.GetGrain<IIncidentGrain>(primaryId);
+        await primary.TakeDuplicate(actor, Id, _state!.Category, _state.Reporters, text);
+        try
+        {
+            return await Act(s =>
+            {
+                RequireMergeable(s);
+                return new CaseChange(IncidentAction.Merge, actor, $"duplicate of {primaryId}: {text}", new MergeData(primaryId), s.Tracker);
+            });
+        }
+        catch (DispatchException)
+        {
+            await primary.SeparateDuplicate(actor, Id, "the merge could not be recorded on the duplicate");
+            throw;
+        }
+    }
+
+    public async Task<IncidentView> TakeDuplicate(ActorRef actor, string duplicateId, string category, IReadOnlyList<Reporter> reporters, string reason)
+    {
+        // The desk records duplicates on the case without telling this grain: read them before deciding.
+        await CatchUp();
+
+        if (_state is null)
+        {
+            throw new ValidationFailedException("into", $"There is no case '{Id}'.");
+        }
+
+        return await Act(s =>
+        {
+            if (s.MergedInto is { } itsPrimary)
+            {
+                throw new ValidationFailedException("into", $"Case {Id} was itself merged into {itsPrimary}: merge into {itsPrimary} instead.");
+            }
+
+            if (s.Channel == Channel.Visit)
+            {
+                throw new ValidationFailedException("into", $"Case {Id} is a visit of a grid's visit plan: reports are not merged into visits.");
+            }
+
+            if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.AddReporter))
+            {
+                throw new ValidationFailedException("into", $"Case {Id} is {s.Status}: merge only into a case that is open and not yet verified.");
+            }
+
+            if (s.Duplicates.Contains(duplicateId))
+            {
+                return [];
+            }
+
+            var across = string.Equals(category, s.Category, StringComparison.OrdinalIgnoreCase) ? "" : $" (its category {category}, this case's {s.Category})";
+            return reporters
+                .Select(r => new CaseChange(IncidentAction.AddReporter, actor, $"duplicate {duplicateId} merged in{across}: {reason}", new ReporterData(r, duplicateId)))
+                .ToArray();
+        });
+    }
+
+    public async Task<IncidentView> Unmerge(ActorRef actor, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        await CatchUp();
+        var state = _state ?? throw new NotFoundException("incident", Id);
+        if (state.Status != IncidentStatus.Merged || state.MergedInto is not { } primaryId)
+        {
+            throw new IllegalTransitionException(Id, state.Status.ToString(), "unmerge (only a merged case can be separated)");
+        }
+
+        // The primary lets go first: should that fail, this case is still merged and nothing is half done.
+        await GrainFactory.GetGrain<IIncidentGrain>(primaryId).SeparateDuplicate(actor, Id, text);
+        var view = await Act(s =>
+        {
+            if (s.MergedInto != primaryId)
+            {
+                throw new IllegalTransitionException(Id, s.Status.ToString(), "unmerge");
+            }
+
+            var category = catalog.Get(s.Category);
+            var now = time.Now;
+            return new CaseChange(IncidentAction.Unmerge, actor, $"separated from {primaryId}: {text}", new UnmergeData(
+                primaryId,
+                IncidentDeadlines.ResolveDue(category, now, calendar.Current),
+                s.Escalations.Count == 0 ? null : IncidentDeadlines.NextEscalationDue(catalog, category, s.Escalations[^1].Desk.Level, now)), s.Tracker);
+        });
+        await Deliver();
+        return view;
+    }
+
+    public async Task<IncidentView> SeparateDuplicate(ActorRef actor, string duplicateId, string reason)
+    {
+        // The desk records duplicates on the case without telling this grain: read them before deciding.
+        await CatchUp();
+        return await Act(s =>
+        {
+            if (!s.Duplicates.Contains(duplicateId))
+            {
+                return [];
+            }
+
+            var leaving = CaseFold.ReportersBroughtBy(_events!, duplicateId);
+            return [new CaseChange(IncidentAction.SeparateDuplicate, actor,
+                $"duplicate {duplicateId} separated, with {leaving.Count} caller(s) it brought: {reason}", new DuplicateSeparatedData(duplicateId, leaving))];
+        });
+    }
+
+    /// <summary>A case may be merged while nobody has reported a result on it; a visit of the plan never is.</summary>
+    private void RequireMergeable(CaseState s)
+    {
+        if (s.Channel == Channel.Visit)
+        {
+            throw new IllegalTransitionException(Id, "a visit of a grid's visit plan", "merge");
+        }
+
+        if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.Merge))
+        {
+            throw new IllegalTransitionException(Id, s.Status.ToString(), "merge");
+        }
+    }
+
     /// <summary>The report and its registration: two events in one append.</summary>
     private CaseChange[] Registration(RegisterIncident command, CategoryDefinition category)
     {
@@ -367,7 +504,10 @@ public sealed partial class IncidentGrain(
     /// the desk recorded something meanwhile (the journal refuses, or the state no longer allows it),
     /// the grain reads what it missed and decides again, so the answer always reflects the latest case.
     /// </summary>
-    private async Task<IncidentView> Act(Func<CaseState, CaseChange> decide)
+    private Task<IncidentView> Act(Func<CaseState, CaseChange> decide) => Act(s => (IReadOnlyList<CaseChange>)[decide(s)]);
+
+    /// <summary>As <see cref="Act(Func{CaseState, CaseChange})"/>, for changes recorded in one append (none: nothing to do).</summary>
+    private async Task<IncidentView> Act(Func<CaseState, IReadOnlyList<CaseChange>> decide)
     {
         if (_events is null)
         {
@@ -377,13 +517,19 @@ public sealed partial class IncidentGrain(
         for (var attempt = 1; ; attempt++)
         {
             var state = _state ?? throw new NotFoundException("incident", Id);
-            CaseChange change;
+            IReadOnlyList<CaseChange> changes;
             try
             {
-                change = decide(state);
-                if (!IncidentStateMachine.IsLegal(state.Status, change.Type))
+                changes = decide(state);
+                var status = state.Status;
+                foreach (var change in changes)
                 {
-                    throw new IllegalTransitionException(Id, state.Status.ToString(), change.Type.ToString());
+                    if (!IncidentStateMachine.TryNext(status, change.Type, out var next))
+                    {
+                        throw new IllegalTransitionException(Id, status.ToString(), change.Type.ToString());
+                    }
+
+                    status = next;
                 }
             }
             catch (DispatchException) when (attempt == 1)
@@ -397,7 +543,12 @@ public sealed partial class IncidentGrain(
                 throw;
             }
 
-            if (await TryRecord([change]) is { } recorded)
+            if (changes.Count == 0)
+            {
+                return View();
+            }
+
+            if (await TryRecord(changes) is { } recorded)
             {
                 await TellTracker(recorded);
                 return View();

@@ -44,6 +44,11 @@ public static class IncidentStateMachine
             (IncidentStatus.Closed, IncidentAction.Rate, IncidentStatus.Rated),
             (IncidentStatus.Registered, IncidentAction.Merge, IncidentStatus.Merged),
             (IncidentStatus.Dispatched, IncidentAction.Merge, IncidentStatus.Merged),
+
+            // An operator merges a case being worked into the case it repeats, and separates a wrongly
+            // merged one again (拆分): it is registered anew and its desk takes it in as a new case.
+            (IncidentStatus.Accepted, IncidentAction.Merge, IncidentStatus.Merged),
+            (IncidentStatus.Merged, IncidentAction.Unmerge, IncidentStatus.Registered),
             (IncidentStatus.Accepted, IncidentAction.Note, IncidentStatus.Accepted),
             (IncidentStatus.Registered, IncidentAction.Acknowledge, IncidentStatus.Registered),
 
@@ -104,6 +109,13 @@ public static class IncidentStateMachine
             {
                 rules.Add((status, IncidentAction.AddReporter, status));
             }
+        }
+
+        // The primary's side of an unmerge is bookkeeping (who called, which cases repeat it) and is
+        // recorded whatever became of the primary meanwhile, ended or not.
+        foreach (var status in Enum.GetValues<IncidentStatus>().Where(s => s != IncidentStatus.Reported))
+        {
+            rules.Add((status, IncidentAction.SeparateDuplicate, status));
         }
 
         return rules;

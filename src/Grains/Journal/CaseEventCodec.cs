@@ -95,6 +95,8 @@ public static class CaseEventCodec
         IncidentAction.RequestExtension => typeof(ExtensionData),
         IncidentAction.Park => typeof(ParkData),
         IncidentAction.Unpark => typeof(UnparkData),
+        IncidentAction.Unmerge => typeof(UnmergeData),
+        IncidentAction.SeparateDuplicate => typeof(DuplicateSeparatedData),
         IncidentAction.ReviewDue => typeof(ReviewData),
         _ => null,
     };

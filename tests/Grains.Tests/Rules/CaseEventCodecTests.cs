@@ -22,9 +22,9 @@ public sealed class CaseEventCodecTests
             var (entry, encoded) = CaseEventCodec.Encode("K1", 6, PreviousHash, change, At);
             var decoded = CaseEventCodec.Decode(entry);
 
-            if (data is ImportData)
+            if (data is ImportData or DuplicateSeparatedData)
             {
-                // The imported view holds lists, which records compare by reference.
+                // The imported view and the separated callers are lists, which records compare by reference.
                 Assert.Equivalent(encoded, decoded, strict: true);
                 Assert.Equal(encoded with { Data = null }, decoded with { Data = null });
             }

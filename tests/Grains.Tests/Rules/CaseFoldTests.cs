@@ -329,6 +329,62 @@ public sealed class CaseFoldTests
     }
 
     [Fact]
+    public void An_accepted_case_merged_by_an_operator_leaves_its_worker()
+    {
+        var s = AcceptedCase("W1").Add(T0.AddHours(1), Merge, new MergeData("K0"), "same leak as K0", ActorRef.Operator("duty-officer")).State;
+
+        Assert.Equal(Merged, s.Status);
+        Assert.Equal("K0", s.MergedInto);
+        Assert.Null(s.Assignee);
+        Assert.False(s.IsOpen);
+    }
+
+    [Fact]
+    public void An_unmerged_case_is_registered_again_undelivered_with_a_fresh_clock_and_remembers_its_old_primary()
+    {
+        var fresh = T0.AddDays(3);
+        var s = DispatchedCase("W1")
+            .Add(Due, Escalate, new EscalateData(Community, Due.AddHours(4)))
+            .Add(Due.AddHours(1), Merge, new MergeData("K0"))
+            .Add(T0.AddDays(2), Unmerge, new UnmergeData("K0", fresh, fresh.AddHours(4)), "not the same leak")
+            .State;
+
+        Assert.Equal(IncidentStatus.Registered, s.Status);
+        Assert.Null(s.MergedInto);
+        Assert.Null(s.Assignee);
+        Assert.False(s.Delivered);
+        Assert.Equal(fresh, s.ResolveDue);
+        Assert.Equal(fresh.AddHours(4), s.EscalationDue);
+        Assert.Equal(["K0"], s.SeparatedFrom);
+        Assert.True(s.IsOpen);
+    }
+
+    [Fact]
+    public void A_separated_duplicate_leaves_the_primary_with_the_callers_it_brought_and_the_first_caller_stays()
+    {
+        var li = new Reporter("Resident Li", null);
+        var zhao = new Reporter("Resident Zhao", "13700000000");
+        var history = DispatchedCase()
+            .Add(T0.AddMinutes(8), AddReporter, new ReporterData(li, "K7"))
+            .Add(T0.AddMinutes(9), AddReporter, new ReporterData(zhao, "K8"))
+            .Add(T0.AddMinutes(9), AddReporter, new ReporterData(li, "K8"))
+            .Add(T0.AddMinutes(9), AddReporter, new ReporterData(Resident, "K8"));
+        Assert.Equal(["K7", "K8"], history.State.Duplicates);
+
+        var brought = CaseFold.ReportersBroughtBy(history.Events, "K8");
+        Assert.Equal([zhao, li, Resident], brought);
+        var s = history.Add(T0.AddHours(1), SeparateDuplicate, new DuplicateSeparatedData("K8", brought)).State;
+
+        Assert.Equal([Resident, li], s.Reporters);
+        Assert.Equal(["K7"], s.Duplicates);
+        Assert.Equal(Dispatched, s.Status);
+
+        // Merged again later, it brings its callers again; only those leave the next time.
+        history.Add(T0.AddHours(2), AddReporter, new ReporterData(zhao, "K8"));
+        Assert.Equal([zhao], CaseFold.ReportersBroughtBy(history.Events, "K8"));
+    }
+
+    [Fact]
     public void A_notification_above_changes_nothing_but_the_version()
     {
         var history = DispatchedCase();
@@ -531,6 +587,8 @@ public sealed class CaseFoldTests
         RequestExtension => new ExtensionData(Due.AddDays(3)),
         Park => new ParkData(Due.AddDays(30)),
         Unpark => new UnparkData(Due.AddDays(31), null),
+        Unmerge => new UnmergeData("K0", Due.AddDays(1), null),
+        SeparateDuplicate => new DuplicateSeparatedData("K7", [new Reporter("Resident Li", null)]),
         ReviewDue => new ReviewData(Due.AddDays(30)),
         _ => null,
     };

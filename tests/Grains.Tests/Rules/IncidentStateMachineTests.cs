@@ -24,6 +24,9 @@ public sealed class IncidentStateMachineTests
         [(Closed, Rate)] = Rated,
         [(Registered, Merge)] = Merged,
         [(Dispatched, Merge)] = Merged,
+        // An operator merges a case being worked, and separates a wrongly merged one (拆分): registered anew.
+        [(Accepted, Merge)] = Merged,
+        [(Merged, Unmerge)] = Registered,
         [(Registered, Cancel)] = Cancelled,
         [(Dispatched, Cancel)] = Cancelled,
         [(Accepted, Cancel)] = Cancelled,
@@ -89,6 +92,17 @@ public sealed class IncidentStateMachineTests
         // The resident contests the closure (申诉): back to rework.
         [(IncidentStatus.Closed, Appeal)] = Accepted,
         [(Rated, Appeal)] = Accepted,
+        // The primary's side of an unmerge: bookkeeping, whatever became of the primary.
+        [(Registered, SeparateDuplicate)] = Registered,
+        [(Dispatched, SeparateDuplicate)] = Dispatched,
+        [(Accepted, SeparateDuplicate)] = Accepted,
+        [(Resolved, SeparateDuplicate)] = Resolved,
+        [(Verified, SeparateDuplicate)] = Verified,
+        [(IncidentStatus.Closed, SeparateDuplicate)] = IncidentStatus.Closed,
+        [(Rated, SeparateDuplicate)] = Rated,
+        [(Parked, SeparateDuplicate)] = Parked,
+        [(Merged, SeparateDuplicate)] = Merged,
+        [(Cancelled, SeparateDuplicate)] = Cancelled,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
@@ -122,18 +136,17 @@ public sealed class IncidentStateMachineTests
         }
     }
 
-    [Theory]
-    [InlineData(Merged)]
-    [InlineData(Cancelled)]
-    public void Ended_cases_accept_no_action_at_all(IncidentStatus ended)
+    [Fact]
+    public void A_cancelled_case_accepts_nothing_but_losing_a_duplicate_and_a_merged_one_only_being_separated()
     {
-        Assert.DoesNotContain(IncidentStateMachine.Rules, r => r.From == ended);
+        Assert.Equal([SeparateDuplicate], IncidentStateMachine.Rules.Where(r => r.From == Cancelled).Select(r => r.Action));
+        Assert.Equal([Unmerge, SeparateDuplicate], IncidentStateMachine.Rules.Where(r => r.From == Merged).Select(r => r.Action));
     }
 
     [Fact]
     public void A_rated_case_accepts_only_the_residents_appeal()
     {
-        Assert.Equal([Appeal], IncidentStateMachine.Rules.Where(r => r.From == Rated).Select(r => r.Action));
+        Assert.Equal([Appeal, SeparateDuplicate], IncidentStateMachine.Rules.Where(r => r.From == Rated).Select(r => r.Action));
     }
 
     [Fact]

@@ -68,6 +68,9 @@ public class DispatchClusterFixture : IAsyncLifetime
 
     protected virtual short Silos => 1;
 
+    /// <summary>Further <c>Dispatch:*</c> settings a derived fixture runs with.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
     public async Task InitializeAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -75,7 +78,7 @@ public class DispatchClusterFixture : IAsyncLifetime
             ["Dispatch:CityId"] = TestCity.CityId,
             ["Dispatch:RedriveAfter"] = "00:00:05",
             ["Dispatch:RedriveSweepInterval"] = "00:00:01",
-        }).Build();
+        }.Concat(Settings)).Build();
 
         var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSilo((_, silo) =>
