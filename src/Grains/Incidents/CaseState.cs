@@ -177,5 +177,6 @@ public sealed record CaseState
         Version = Sequence,
         Path = Placement.Path,
         ReviewOn = ReviewOn,
+        ContactDue = PendingContactDue,
     };
 }

@@ -120,11 +120,17 @@ public sealed class ConsoleBrowserTests(KestrelGatewayFactory gateway) : IClassF
         await Expect(console.Locator("#problem")).ToContainTextAsync("not allowed");
         await ConsoleBrowser.ShotAsync(console, "operator-refused");
 
-        // The worker takes it on the phone screen: accept, a note, the result.
+        // The worker takes it on the phone screen: accept, the call to the resident, a note, the result.
         var card = phone.Locator($"article[data-case='{caseId}']");
         await Expect(card).ToBeVisibleAsync();
         await card.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
         await Expect(card).ToHaveAttributeAsync("data-status", "Accepted");
+        await Expect(card.Locator(".contact-due")).ToContainTextAsync("Contact the resident by");
+        await card.Locator("textarea").FillAsync("called the resident: crew on the way");
+        await ConsoleBrowser.ShotAsync(phone, "worker-phone-contact");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Resident contacted" }).ClickAsync();
+        await Expect(card.Locator(".contact-due")).ToHaveCountAsync(0);
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Resident contacted" })).ToHaveCountAsync(0);
         await phone.Locator($"article[data-case='{caseId}'] textarea").FillAsync("cleaning crew called");
         await phone.Locator($"article[data-case='{caseId}']").GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
         await ConsoleBrowser.ShotAsync(phone, "worker-phone");

@@ -1,5 +1,5 @@
 // The grid worker's phone screen: duty on and off, and my cases with accept, reject with a reason,
-// notes and resolve.
+// the first contact with the resident, notes and resolve.
 "use strict";
 class WorkerScreen {
   constructor(workerId) {
@@ -53,11 +53,14 @@ class WorkerScreen {
         el("h3", { text: c.incidentId }),
         el("p", {}, `${c.category} · `, el("strong", { class: "case-status", text: statusName(c.status) })),
         el("p", {}, `${t("due")}: `, el("span", { "data-due": due, text: countdown(due) })),
+        // Until someone has reached the resident who reported it, its own clock (首次联系).
+        c.contactDue && el("p", { class: "contact-due" }, `${t("contactBy")}: `, el("span", { "data-due": c.contactDue, text: countdown(c.contactDue) })),
         el("label", { for: text.id, text: t("resultOrReason") }), text,
         // The actions the case's state allows; the server decides in the end and its refusal is shown.
         el("div", { class: "buttons" },
           c.status === "Dispatched" && el("button", { type: "button", "data-action": "accept", text: t("accept"), onclick: act("accept") }),
           c.status === "Dispatched" && el("button", { type: "button", "data-action": "reject", text: t("reject"), onclick: act("reject", v => ({ reason: v })) }),
+          c.contactDue && el("button", { type: "button", "data-action": "contact", text: t("contacted"), onclick: act("contact", v => ({ note: v })) }),
           el("button", { type: "button", "data-action": "note", text: t("note"), onclick: act("notes", v => ({ note: v })) }),
           c.status === "Accepted" && el("button", { type: "button", "data-action": "resolve", text: t("resolve"), onclick: act("resolve", v => ({ result: v })) })));
     }));
