@@ -117,6 +117,8 @@ public sealed record IncidentView
     [Id(34)] public int TimesParked { get; init; }
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework (also in <see cref="ReworkCount"/>).</summary>
     [Id(35)] public int Appeals { get; init; }
+    /// <summary>The co-units (协办单位) asked to do part of the case, with each part's status, result and time; the tracker is the lead (主办).</summary>
+    [Id(40)] public IReadOnlyList<CoUnitPart> CoUnits { get; init; } = [];
 
     public bool IsOpen => Status.IsOpen();
 }

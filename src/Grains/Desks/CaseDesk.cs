@@ -260,6 +260,10 @@ public sealed partial class CaseDesk
                         await Policy.OnAcceptMissed(state);
                     }
                 }
+                else if (kind == DeadlineKind.Part)
+                {
+                    await Record(caseId, DecidePartsOverdue);
+                }
                 else
                 {
                     await EscalateWhenDue(caseId);
@@ -301,6 +305,25 @@ public sealed partial class CaseDesk
             ? $"resolve deadline {s.ResolveDue:u} missed"
             : $"supervision window at {s.Escalations[^1].Desk} missed";
         return EscalateOrNotice(s, reason, due);
+    }
+
+    /// <summary>
+    /// Co-units' parts whose deadline passed unreported: a notice on this desk (the lead's) for each,
+    /// once. The lead still cannot report the case resolved without them; it chases the co-unit, or
+    /// the co-unit hands the part back.
+    /// </summary>
+    private IReadOnlyList<CaseChange>? DecidePartsOverdue(CaseState s)
+    {
+        var now = _time.Now;
+        if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.PartOverdue))
+        {
+            return null;
+        }
+
+        return s.CoUnits.Where(p => p.IsOutstanding && !p.Overdue && p.Due <= now)
+            .Select(p => new CaseChange(IncidentAction.PartOverdue, ActorRef.System("clock"),
+                $"co-unit {p.Department} missed its part deadline {p.Due:u}: {p.Task}", new PartData(p.Department), Self))
+            .ToArray();
     }
 
     /// <summary>The step one level up the chain, or — with nowhere left to go — a notice that the deadline cannot be escalated.</summary>
@@ -358,6 +381,9 @@ public sealed partial class CaseDesk
         IncidentAction.Move => $"moved: {e.Reason}",
         IncidentAction.Return => $"returned by {e.Actor}: {e.Reason}",
         IncidentAction.Route => $"routed here by {e.Actor}: {e.Reason}",
+        IncidentAction.AddCoUnit => $"co-unit: report your part ({e.Reason})",
+        IncidentAction.ReportPart when e.Data is PartData p => $"part of co-unit {p.Department} reported by {e.Actor}: {e.Reason}",
+        IncidentAction.HandBackPart when e.Data is PartData p => $"part handed back by co-unit {p.Department} ({e.Actor}): {e.Reason}",
         _ => e.Reason ?? e.Type.ToString(),
     };
 

@@ -5,6 +5,9 @@ public enum DeadlineKind
 {
     Accept = 0,
     Escalate = 1,
+
+    /// <summary>The earliest co-unit part deadline of the case not yet noticed as missed.</summary>
+    Part = 2,
 }
 
 /// <summary>
@@ -41,6 +44,7 @@ public sealed class DeadlineWheel
     {
         _current.Remove((caseId, DeadlineKind.Accept));
         _current.Remove((caseId, DeadlineKind.Escalate));
+        _current.Remove((caseId, DeadlineKind.Part));
     }
 
     /// <summary>The earliest pending deadline, or null when none is pending.</summary>

@@ -30,12 +30,13 @@ public sealed partial class DeskClock(Grain desk, DispatchTime time, Func<Task> 
 
     public DateTimeOffset? NextDue => _wheel.NextDue;
 
-    /// <summary>Sets the deadlines of one case as its state says: sign-for while dispatched, then resolve and each supervision window.</summary>
+    /// <summary>Sets the deadlines of one case as its state says: sign-for while dispatched, then resolve and each supervision window, and its co-units' parts.</summary>
     public void Schedule(CaseState state)
     {
         _wheel.Set(state.Id, DeadlineKind.Accept, state.IsOpen && state.Status == IncidentStatus.Dispatched ? state.AcceptDue : null);
         var escalation = state.Status.IsAwaitingResult() ? state.EscalationDue : null;
         _wheel.Set(state.Id, DeadlineKind.Escalate, escalation == state.EscalationSpent ? null : escalation);
+        _wheel.Set(state.Id, DeadlineKind.Part, state.IsOpen ? state.NextPartDue : null);
     }
 
     public void Clear(string caseId) => _wheel.Clear(caseId);

@@ -85,6 +85,17 @@ public sealed record CaseState
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
     [Id(37)] public int Appeals { get; init; }
 
+    /// <summary>The departments asked to do part of the case (协办), in the order named; the tracker stays the lead (主办).</summary>
+    [Id(42)] public IReadOnlyList<CoUnitPart> CoUnits { get; init; } = [];
+
+    /// <summary>The co-units whose part the lead still waits for.</summary>
+    public IEnumerable<CoUnitPart> OutstandingParts => CoUnits.Where(p => p.IsOutstanding);
+
+    /// <summary>The earliest part deadline not yet noticed as missed, while the case waits for a result (parked: clocks stopped).</summary>
+    public DateTimeOffset? NextPartDue => Status.IsAwaitingResult()
+        ? CoUnits.Where(p => p.IsOutstanding && !p.Overdue).Select(p => (DateTimeOffset?)p.Due).Min()
+        : null;
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
@@ -133,6 +144,7 @@ public sealed record CaseState
         ReviewOn = ReviewOn,
         TimesParked = TimesParked,
         Appeals = Appeals,
+        CoUnits = CoUnits,
     };
 
     /// <summary>The case as a desk lists it.</summary>

@@ -95,6 +95,8 @@ public static class CaseEventCodec
         IncidentAction.RequestExtension => typeof(ExtensionData),
         IncidentAction.Park => typeof(ParkData),
         IncidentAction.Unpark => typeof(UnparkData),
+        IncidentAction.AddCoUnit => typeof(CoUnitData),
+        IncidentAction.ReportPart or IncidentAction.HandBackPart or IncidentAction.PartOverdue => typeof(PartData),
         _ => null,
     };
 }
