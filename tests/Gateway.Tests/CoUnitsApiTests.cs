@@ -78,6 +78,20 @@ public sealed class CoUnitsApiTests(GatewayFactory gateway) : IClassFixture<Gate
             new { departments = StallsAndWelfare, task = "move the stalls; rehouse the ground-floor tenant" });
         Assert.Equal(["urban-management", "civil-affairs"], withCoUnits.CoUnits.Select(p => p.Department));
         Assert.All(withCoUnits.CoUnits, p => Assert.Equal((CoUnitPartStatus.Outstanding, "move the stalls; rehouse the ground-floor tenant"), (p.Status, p.Task)));
+        // The co-unit finds the case in the register by its department, as the lead does.
+        var operatorClient = gateway.ClientFor(GatewayFactory.Operator);
+        foreach (var department in new[] { "civil-affairs", "municipal" })
+        {
+            await Eventually(() => operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/incidents?department={department}", GatewayFactory.Json),
+                page => page.GetProperty("items").EnumerateArray().Any(i => path.EndsWith(i.GetProperty("id").GetString()!, StringComparison.Ordinal)),
+                $"the register to list the case for {department}");
+        }
+
+        var police = await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/incidents?department=police", GatewayFactory.Json);
+        Assert.DoesNotContain(police.GetProperty("items").EnumerateArray(), i => path.EndsWith(i.GetProperty("id").GetString()!, StringComparison.Ordinal));
+        var unknownDepartment = await Problem(await operatorClient.GetAsync("/api/v1/incidents?department=water-works"), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("department", unknownDepartment.GetProperty("field").GetString());
+
         var duplicate = await Problem(await Post(GatewayFactory.Operator, $"{path}/co-units", new { departments = CivilAffairs, task = "again" }),
             HttpStatusCode.UnprocessableEntity);
         Assert.Contains("already a co-unit", duplicate.GetProperty("detail").GetString(), StringComparison.Ordinal);
