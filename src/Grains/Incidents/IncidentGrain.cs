@@ -256,6 +256,12 @@ public sealed partial class IncidentGrain(
                 throw new ValidationFailedException("to", $"{target} returned this case as not its own: route it to another desk.");
             }
 
+            if (target.Level == OrgLevel.Department && s.CoUnits.Any(p => p.Department == target.Id))
+            {
+                // A lead that is also a co-unit would wait for its own part.
+                throw new ValidationFailedException("to", $"{target} is a co-unit of this case (协办), not the lead it could become.");
+            }
+
             if (target == s.Tracker && !s.AwaitingRoute)
             {
                 throw new ValidationFailedException("to", $"{target} already holds this case.");

@@ -55,6 +55,9 @@ public sealed class CoUnitTests(CoUnitTests.Cluster fixture) : IClassFixture<CoU
         await Eventually(() => fixture.Grains.GetGrain<IDeskGrain>("department:civil-affairs").GetDesk(),
             d => d!.Notices.Any(n => n.IncidentId == accepted.Id && n.Text.StartsWith("co-unit: report your part", StringComparison.Ordinal)), "the co-unit's notice");
 
+        var toCoUnit = await Assert.ThrowsAsync<ValidationFailedException>(() => incident.Route(Operator, "department:civil-affairs", "theirs after all"));
+        Assert.Equal("to", toCoUnit.Field);
+
         var refused = await Assert.ThrowsAsync<IllegalTransitionException>(() => incident.Resolve(Operator, "pipe replaced"));
         Assert.Contains("urban-management, civil-affairs", refused.Message, StringComparison.Ordinal);
 
