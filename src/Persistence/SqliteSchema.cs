@@ -60,6 +60,7 @@ public static class SqliteSchema
         ("appeals", "INTEGER NOT NULL DEFAULT 0"),
         ("reporter_phone", "TEXT NULL"),
         ("contact_missed", "INTEGER NOT NULL DEFAULT 0"),
+        ("co_units", "TEXT NULL"),
     ];
 
     private const string PhoneIndex = "CREATE INDEX IF NOT EXISTS ix_dispatch_case_register_phone ON dispatch_case_register (reporter_phone, reported_at DESC, id DESC) "

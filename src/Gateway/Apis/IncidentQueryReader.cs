@@ -16,7 +16,7 @@ public static class IncidentQueryReader
     private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
 
     private static readonly HashSet<string> Known =
-        new(["status", "grid", "community", "street", "district", "category", "overdue", "worker", "from", "to", "limit", "cursor", "phone"], StringComparer.OrdinalIgnoreCase);
+        new(["status", "grid", "community", "street", "district", "category", "overdue", "worker", "from", "to", "limit", "cursor", "phone", "department"], StringComparer.OrdinalIgnoreCase);
 
     public static IncidentQuery Read(IQueryCollection query, CategoryCatalog catalog, DateTimeOffset now)
     {
@@ -37,6 +37,12 @@ public static class IncidentQueryReader
         if (category is not null && !catalog.TryGet(category, out _))
         {
             throw new ValidationFailedException("category", $"'{category}' is not a category of the catalog.");
+        }
+
+        var department = Single(query, "department");
+        if (department is not null && !catalog.TryGetDepartment(department, out _))
+        {
+            throw new ValidationFailedException("department", $"'{department}' is not a department of the catalog.");
         }
 
         bool? overdue = Single(query, "overdue") switch
@@ -72,6 +78,7 @@ public static class IncidentQueryReader
             Limit = limit,
             After = Single(query, "cursor") is { } cursor ? ReadCursor(cursor) : null,
             ReporterPhone = Single(query, "phone") is { } phone ? ReadPhone(phone) : null,
+            Department = department,
         };
     }
 

@@ -35,6 +35,8 @@ public sealed record ParkRequest(DateTimeOffset? ReviewOn, string? Reason);
 
 public sealed record MergeRequest(string? Into, string? Reason);
 
+public sealed record CoUnitsRequest(IReadOnlyList<string>? Departments, string? Task);
+
 /// <summary>One page of the register; pass <c>next</c> back as <c>cursor</c> for the following page.</summary>
 public sealed record IncidentListResponse(IReadOnlyList<IncidentSummary> Items, string? Next);
 
@@ -106,6 +108,15 @@ public static class IncidentsApi
         group.MapPost("/{id}/unmerge", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Unmerge(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
             .WithSummary("Separate a wrongly merged case from its primary (拆分), with a reason: registered again and dispatched as a new case, never merged into that primary again.");
+        group.MapPost("/{id}/co-units", (string id, CoUnitsRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.AddCoUnits(actor, body.Departments, body.Task ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("Name departments of the catalog as co-units (协办) of a case that spans departments, with the part they must do; the holder stays the lead (主办).");
+        group.MapPost("/{id}/parts/{department}", (string id, string department, ResultRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, RequireCityWide(http, id), (g, actor) => g.ReportPart(actor, department, body.Result ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("A co-unit reports its part done, with its result (once); the lead resolves the case when every part is in.");
+        group.MapPost("/{id}/parts/{department}/hand-back", (string id, string department, ReasonRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, RequireCityWide(http, id), (g, actor) => g.HandBackPart(actor, department, body.Reason ?? ""))).RequireAuthorization(Policies.Supervise)
+            .WithSummary("A co-unit gives its part back as not its own, with a reason: the lead no longer waits for it.");
         group.MapPost("/{id}/rate", (string id, RateRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Rate(actor, body.Score ?? 0, body.Comment))).RequireAuthorization(Policies.Rate);
         return app;
@@ -194,6 +205,17 @@ public static class IncidentsApi
 
         var desk = grains.GetGrain<Desks.IGridGrain>(view.Tracker.Id);
         return TypedResults.Ok(ReporterPrivacy.ForViewer(http.User, await calls.Once(() => desk.Reassign(id, body.WorkerId, ActorOf(http.User), body.Reason ?? ""))));
+    }
+
+    /// <summary>A department acts through a key of the whole city: departments lie outside every area, so an area-scoped key may not act for one.</summary>
+    private static string RequireCityWide(HttpContext http, string id)
+    {
+        if (AreaScope.Of(http.User) is { } scope)
+        {
+            throw new NotPermittedException($"This key sees only {scope}; departments lie outside every area, so it does not act for a co-unit.");
+        }
+
+        return id;
     }
 
     /// <summary>The worker a worker key acts as; null for every other role.</summary>

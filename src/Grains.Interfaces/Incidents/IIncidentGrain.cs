@@ -81,6 +81,19 @@ public interface IIncidentGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Route")] Task<IncidentView> Route(ActorRef actor, string to, string reason);
 
+    /// <summary>
+    /// Names departments of the catalog as co-units (协办单位) of a case that spans departments, each with
+    /// <paramref name="task"/> to do by the category's resolve limit from now. The holder stays the lead
+    /// (主办), which cannot report the case resolved while a part is outstanding. Each co-unit's desk gets a notice.
+    /// </summary>
+    [Alias("AddCoUnits")] Task<IncidentView> AddCoUnits(ActorRef actor, IReadOnlyList<string>? departments, string task);
+
+    /// <summary>A co-unit reports its part done, with its result (an operator acting for the department); once only.</summary>
+    [Alias("ReportPart")] Task<IncidentView> ReportPart(ActorRef actor, string department, string result);
+
+    /// <summary>A co-unit gives its part back as not its own, with a reason: the lead no longer waits for it.</summary>
+    [Alias("HandBackPart")] Task<IncidentView> HandBackPart(ActorRef actor, string department, string reason);
+
     /// <summary>The check that the problem was really fixed; a failed check reopens the case for rework.</summary>
     [Alias("Verify")] Task<IncidentView> Verify(ActorRef actor, bool passed, string? reason);
 

@@ -125,6 +125,8 @@ public sealed record IncidentView
     [Id(50)] public DateTimeOffset? ContactedAt { get; init; }
     /// <summary>The first-contact deadline passed before anyone reached the resident.</summary>
     [Id(51)] public bool ContactMissed { get; init; }
+    /// <summary>The co-units (协办单位) asked to do part of the case, with each part's status, result and time; the tracker is the lead (主办).</summary>
+    [Id(40)] public IReadOnlyList<CoUnitPart> CoUnits { get; init; } = [];
 
     public bool IsOpen => Status.IsOpen();
 }

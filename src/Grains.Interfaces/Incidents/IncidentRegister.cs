@@ -61,6 +61,12 @@ public sealed record IncidentQuery
     /// </summary>
     [Id(12)] public string? ReporterPhone { get; init; }
 
+    /// <summary>
+    /// Only cases a department has a hand in: held by its desk (the lead) or naming it as a co-unit (协办),
+    /// whatever its part's status. Applied by the register, which keeps the co-units; <see cref="Matches"/> does not see them.
+    /// </summary>
+    [Id(13)] public string? Department { get; init; }
+
     public bool Matches(IncidentSummary s, DateTimeOffset now) =>
         s.ReportedAt >= From && s.ReportedAt < To
         && (After is null || After.Precedes(s))

@@ -78,6 +78,21 @@ public enum IncidentAction
     Appeal = 30,
 
     /// <summary>
+    /// The lead's level names a department as co-unit (协办单位) with the part it must do; the holder
+    /// stays the lead (主办) and cannot report the case resolved until every co-unit's part is in.
+    /// </summary>
+    AddCoUnit = 33,
+
+    /// <summary>A co-unit reports its part done, with its result.</summary>
+    ReportPart = 34,
+
+    /// <summary>A co-unit gives its part back as not its own, with a reason: the lead no longer waits for it.</summary>
+    HandBackPart = 35,
+
+    /// <summary>The clock: a co-unit's part deadline passed with the part not reported (a notice to the lead's desk).</summary>
+    PartOverdue = 36,
+
+    /// <summary>
     /// A merged case is separated from the case it was merged into (拆分): back in the flow as
     /// registered, delivered again to its tracking desk with a fresh resolve clock, and never merged
     /// automatically into that case again.

@@ -264,6 +264,9 @@ public sealed partial class CaseDesk
                     case DeadlineKind.Review:
                         await Record(caseId, DecideReviewNotice);
                         break;
+                    case DeadlineKind.Part:
+                        await Record(caseId, DecidePartsOverdue);
+                        break;
                     case DeadlineKind.Escalate:
                         await EscalateWhenDue(caseId);
                         break;
@@ -324,6 +327,25 @@ public sealed partial class CaseDesk
                 $"parked case due for review ({reviewOn:u}): unpark it or park it again with a new date", new ReviewData(reviewOn), Self)]
             : null;
 
+    /// <summary>
+    /// Co-units' parts whose deadline passed unreported: a notice on this desk (the lead's) for each,
+    /// once. The lead still cannot report the case resolved without them; it chases the co-unit, or
+    /// the co-unit hands the part back.
+    /// </summary>
+    private IReadOnlyList<CaseChange>? DecidePartsOverdue(CaseState s)
+    {
+        var now = _time.Now;
+        if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.PartOverdue))
+        {
+            return null;
+        }
+
+        return s.CoUnits.Where(p => p.IsOutstanding && !p.Overdue && p.Due <= now)
+            .Select(p => new CaseChange(IncidentAction.PartOverdue, ActorRef.System("clock"),
+                $"co-unit {p.Department} missed its part deadline {p.Due:u}: {p.Task}", new PartData(p.Department), Self))
+            .ToArray();
+    }
+
     /// <summary>The step one level up the chain, or — with nowhere left to go — a notice that the deadline cannot be escalated.</summary>
     public IReadOnlyList<CaseChange> EscalateOrNotice(CaseState s, string reason, DateTimeOffset due) =>
         Escalation(s, reason) is { } step
@@ -380,6 +402,9 @@ public sealed partial class CaseDesk
         IncidentAction.Move => $"moved: {e.Reason}",
         IncidentAction.Return => $"returned by {e.Actor}: {e.Reason}",
         IncidentAction.Route => $"routed here by {e.Actor}: {e.Reason}",
+        IncidentAction.AddCoUnit => $"co-unit: report your part ({e.Reason})",
+        IncidentAction.ReportPart when e.Data is PartData p => $"part of co-unit {p.Department} reported by {e.Actor}: {e.Reason}",
+        IncidentAction.HandBackPart when e.Data is PartData p => $"part handed back by co-unit {p.Department} ({e.Actor}): {e.Reason}",
         _ => e.Reason ?? e.Type.ToString(),
     };
 

@@ -9,6 +9,9 @@ public enum DeadlineKind
     Contact = 2,
     /// <summary>A parked case's review date.</summary>
     Review = 3,
+
+    /// <summary>The earliest co-unit part deadline of the case not yet noticed as missed.</summary>
+    Part = 4,
 }
 
 /// <summary>

@@ -32,7 +32,8 @@ public sealed partial class DeskClock(Grain desk, DispatchTime time, Func<Task> 
 
     /// <summary>
     /// Sets the deadlines of one case as its state says: sign-for while dispatched, first contact until
-    /// the resident is reached, resolve and each supervision window, and a parked case's review date.
+    /// the resident is reached, resolve and each supervision window, its co-units' parts, and a parked
+    /// case's review date.
     /// </summary>
     public void Schedule(CaseState state)
     {
@@ -41,6 +42,7 @@ public sealed partial class DeskClock(Grain desk, DispatchTime time, Func<Task> 
         _wheel.Set(state.Id, DeadlineKind.Review, state.PendingReviewOn);
         var escalation = state.Status.IsAwaitingResult() ? state.EscalationDue : null;
         _wheel.Set(state.Id, DeadlineKind.Escalate, escalation == state.EscalationSpent ? null : escalation);
+        _wheel.Set(state.Id, DeadlineKind.Part, state.IsOpen ? state.NextPartDue : null);
     }
 
     public void Clear(string caseId) => _wheel.Clear(caseId);

@@ -155,6 +155,25 @@ public static class CaseFold
             },
             IncidentAction.Notice when e.Data is TopReachedData t => s with { EscalationSpent = t.EscalationDue },
             IncidentAction.Move when e.Data is MoveData m => Moved(s, m),
+            IncidentAction.AddCoUnit when e.Data is CoUnitData c => s with
+            {
+                CoUnits = [.. s.CoUnits, new CoUnitPart(c.Department, c.Task, e.At, c.Due)],
+            },
+            IncidentAction.ReportPart when e.Data is PartData p => WithPart(s, p.Department, part => part with
+            {
+                Status = CoUnitPartStatus.Reported,
+                Result = e.Reason,
+                ReportedAt = e.At,
+                ReportedBy = e.Actor,
+            }),
+            IncidentAction.HandBackPart when e.Data is PartData p => WithPart(s, p.Department, part => part with
+            {
+                Status = CoUnitPartStatus.HandedBack,
+                Result = e.Reason,
+                ReportedAt = e.At,
+                ReportedBy = e.Actor,
+            }),
+            IncidentAction.PartOverdue when e.Data is PartData p => WithPart(s, p.Department, part => part with { Overdue = true }),
             _ => s,
         };
     }
@@ -300,6 +319,9 @@ public static class CaseFold
 
         return kept;
     }
+
+    private static CaseState WithPart(CaseState s, string department, Func<CoUnitPart, CoUnitPart> change) =>
+        s with { CoUnits = s.CoUnits.Select(p => p.Department == department ? change(p) : p).ToArray() };
 
     private static IReadOnlyList<string> PassOver(IReadOnlyList<string> passedOver, string? worker) =>
         worker is null || passedOver.Contains(worker) ? passedOver : [.. passedOver, worker];

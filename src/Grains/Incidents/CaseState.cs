@@ -100,6 +100,17 @@ public sealed record CaseState
     /// <summary>The review date a notice was given for; a case parked again with a new date gets another.</summary>
     [Id(54)] public DateTimeOffset? ReviewNoticedFor { get; init; }
 
+    /// <summary>The departments asked to do part of the case (协办), in the order named; the tracker stays the lead (主办).</summary>
+    [Id(42)] public IReadOnlyList<CoUnitPart> CoUnits { get; init; } = [];
+
+    /// <summary>The co-units whose part the lead still waits for.</summary>
+    public IEnumerable<CoUnitPart> OutstandingParts => CoUnits.Where(p => p.IsOutstanding);
+
+    /// <summary>The earliest part deadline not yet noticed as missed, while the case waits for a result (parked: clocks stopped).</summary>
+    public DateTimeOffset? NextPartDue => Status.IsAwaitingResult()
+        ? CoUnits.Where(p => p.IsOutstanding && !p.Overdue).Select(p => (DateTimeOffset?)p.Due).Min()
+        : null;
+
     public bool IsOpen => Status.IsOpen();
 
     /// <summary>The first-contact deadline while it still matters: nobody has reached the resident and it has not been missed.</summary>
@@ -158,6 +169,7 @@ public sealed record CaseState
         ContactDue = ContactDue,
         ContactedAt = ContactedAt,
         ContactMissed = ContactMissed,
+        CoUnits = CoUnits,
     };
 
     /// <summary>The case as a desk lists it.</summary>

@@ -130,6 +130,13 @@ public sealed partial class IncidentGrain(
         return Act(s =>
         {
             RequireAssignee(s, actor);
+            if (IncidentStateMachine.IsLegal(s.Status, IncidentAction.Resolve) && s.OutstandingParts.Any())
+            {
+                // The lead closes (主办牵头): only once every co-unit's part is in.
+                throw new IllegalTransitionException(Id, $"waiting for the co-units' parts ({string.Join(", ", s.OutstandingParts.Select(p => p.Department))})",
+                    "report the case resolved");
+            }
+
             return new CaseChange(IncidentAction.Resolve, actor, text);
         });
     }
@@ -144,6 +151,91 @@ public sealed partial class IncidentGrain(
                 : s.ContactMissed ? " (after the first-contact deadline)" : $" (first contact, due {due:u})";
             return new CaseChange(IncidentAction.Contact, actor, text + stage);
         });
+    }
+
+    public Task<IncidentView> AddCoUnits(ActorRef actor, IReadOnlyList<string>? departments, string task)
+    {
+        var text = CaseText.Require("task", task);
+        if (departments is not { Count: > 0 })
+        {
+            throw new ValidationFailedException("departments", "Name one or more departments of the catalog as co-units, e.g. [\"water\"].");
+        }
+
+        var named = new List<string>();
+        foreach (var given in departments)
+        {
+            var code = given?.Trim() ?? "";
+            if (!catalog.TryGetDepartment(code, out _))
+            {
+                throw new ValidationFailedException("departments", $"'{given}' is not a department of the catalog.");
+            }
+
+            if (named.Contains(code))
+            {
+                throw new ValidationFailedException("departments", $"'{code}' is named twice.");
+            }
+
+            named.Add(code);
+        }
+
+        return Act(s =>
+        {
+            if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.AddCoUnit))
+            {
+                throw new IllegalTransitionException(Id, s.Status.ToString(), "name co-units");
+            }
+
+            foreach (var code in named)
+            {
+                if (s.Tracker == DeskRef.Department(code))
+                {
+                    throw new ValidationFailedException("departments", $"'{code}' holds the case: it is the lead (主办), not a co-unit.");
+                }
+
+                if (s.CoUnits.Any(p => p.Department == code))
+                {
+                    throw new ValidationFailedException("departments", $"'{code}' is already a co-unit of this case.");
+                }
+            }
+
+            var due = IncidentDeadlines.ResolveDue(catalog.Get(s.Category), time.Now, calendar.Current);
+            return named.Select(code => new CaseChange(IncidentAction.AddCoUnit, actor,
+                $"co-unit (协办) {code} for the lead {s.Tracker}, part due {due:u}: {text}",
+                new CoUnitData(code, text, due), DeskRef.Department(code))).ToArray();
+        });
+    }
+
+    public Task<IncidentView> ReportPart(ActorRef actor, string department, string result)
+    {
+        var text = CaseText.Require("result", result);
+        return Act(s => new CaseChange(IncidentAction.ReportPart, actor, text, new PartData(RequireOutstandingPart(s, actor, department, "report its part").Department), s.Tracker));
+    }
+
+    public Task<IncidentView> HandBackPart(ActorRef actor, string department, string reason)
+    {
+        var text = CaseText.Require("reason", reason);
+        return Act(s => new CaseChange(IncidentAction.HandBackPart, actor, $"not its own: {text}",
+            new PartData(RequireOutstandingPart(s, actor, department, "hand back its part").Department), s.Tracker));
+    }
+
+    /// <summary>The co-unit's part that still waits, when the case is at a stage where parts come in.</summary>
+    private CoUnitPart RequireOutstandingPart(CaseState s, ActorRef actor, string department, string action)
+    {
+        if (!IncidentStateMachine.IsLegal(s.Status, IncidentAction.ReportPart))
+        {
+            throw new IllegalTransitionException(Id, s.Status.ToString(), action);
+        }
+
+        if (actor.Role == ActorRole.Worker)
+        {
+            throw new NotPermittedException("A grid worker does not act for a department's part.");
+        }
+
+        var part = s.CoUnits.FirstOrDefault(p => p.Department == department)
+            ?? throw new NotPermittedException($"Department '{department}' is not a co-unit of incident '{Id}'.");
+        return part.IsOutstanding
+            ? part
+            : throw new IllegalTransitionException(Id, $"{part.Status.ToString().ToLowerInvariant()} by {part.Department} on {part.ReportedAt:u}", action);
     }
 
     public async Task<IncidentView> Return(ActorRef actor, string reason)
@@ -174,6 +266,12 @@ public sealed partial class IncidentGrain(
             if (s.ReturnedBy.Contains(target))
             {
                 throw new ValidationFailedException("to", $"{target} returned this case as not its own: route it to another desk.");
+            }
+
+            if (target.Level == OrgLevel.Department && s.CoUnits.Any(p => p.Department == target.Id))
+            {
+                // A lead that is also a co-unit would wait for its own part.
+                throw new ValidationFailedException("to", $"{target} is a co-unit of this case (协办), not the lead it could become.");
             }
 
             if (target == s.Tracker && !s.AwaitingRoute)

@@ -92,6 +92,20 @@ public static class IncidentStateMachine
             rules.Add((status, IncidentAction.RefuseExtension, status));
         }
 
+        // Co-units (协办) are named while the lead still works the case, and their part deadlines run
+        // then; parts come in, or go back, until the lead reports its result (also while it is parked).
+        foreach (var status in Working)
+        {
+            rules.Add((status, IncidentAction.AddCoUnit, status));
+            rules.Add((status, IncidentAction.PartOverdue, status));
+        }
+
+        foreach (var status in (IncidentStatus[])[.. Working, IncidentStatus.Parked])
+        {
+            rules.Add((status, IncidentAction.ReportPart, status));
+            rules.Add((status, IncidentAction.HandBackPart, status));
+        }
+
         foreach (var status in Working)
         {
             rules.Add((status, IncidentAction.Cancel, IncidentStatus.Cancelled));

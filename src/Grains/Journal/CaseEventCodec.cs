@@ -98,6 +98,8 @@ public static class CaseEventCodec
         IncidentAction.Unmerge => typeof(UnmergeData),
         IncidentAction.SeparateDuplicate => typeof(DuplicateSeparatedData),
         IncidentAction.ReviewDue => typeof(ReviewData),
+        IncidentAction.AddCoUnit => typeof(CoUnitData),
+        IncidentAction.ReportPart or IncidentAction.HandBackPart or IncidentAction.PartOverdue => typeof(PartData),
         _ => null,
     };
 }

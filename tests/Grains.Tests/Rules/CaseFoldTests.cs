@@ -444,6 +444,46 @@ public sealed class CaseFoldTests
     }
 
     [Fact]
+    public void Co_units_are_listed_with_their_parts_and_each_part_is_reported_handed_back_or_noticed_as_missed_once_named()
+    {
+        var water = Due.AddHours(2);
+        var history = AcceptedCase()
+            .Add(T0.AddMinutes(20), AddCoUnit, new CoUnitData("water", "close the main", water), "co-unit water")
+            .Add(T0.AddMinutes(20), AddCoUnit, new CoUnitData("housing", "check the stairwell", Due), "co-unit housing");
+
+        var named = history.State;
+        Assert.Equal(
+            [new CoUnitPart("water", "close the main", T0.AddMinutes(20), water), new CoUnitPart("housing", "check the stairwell", T0.AddMinutes(20), Due)],
+            named.CoUnits);
+        Assert.Equal(["water", "housing"], named.OutstandingParts.Select(p => p.Department));
+        Assert.Equal(Due, named.NextPartDue);
+        Assert.Equal(IncidentStatus.Accepted, named.Status);
+
+        var noticed = history.Add(Due.AddMinutes(1), PartOverdue, new PartData("housing")).State;
+        Assert.True(noticed.CoUnits[1].Overdue);
+        Assert.Equal(water, noticed.NextPartDue);
+
+        var reported = history.Add(Due.AddHours(1), ReportPart, new PartData("water"), "main closed", ActorRef.Operator("water-desk")).State;
+        Assert.Equal(new CoUnitPart("water", "close the main", T0.AddMinutes(20), water, CoUnitPartStatus.Reported, "main closed", Due.AddHours(1), "operator:water-desk"),
+            reported.CoUnits[0]);
+        Assert.Null(reported.NextPartDue);
+
+        var handedBack = history.Add(Due.AddHours(2), HandBackPart, new PartData("housing"), "not its own: a private building").State;
+        Assert.Equal((CoUnitPartStatus.HandedBack, "not its own: a private building", true), (handedBack.CoUnits[1].Status, handedBack.CoUnits[1].Result, handedBack.CoUnits[1].Overdue));
+        Assert.Empty(handedBack.OutstandingParts);
+        Assert.Equal(handedBack.CoUnits, CaseFold.View(history.Events)!.CoUnits);
+    }
+
+    [Fact]
+    public void A_part_deadline_does_not_run_while_the_case_is_parked()
+    {
+        var history = AcceptedCase().Add(T0.AddMinutes(20), AddCoUnit, new CoUnitData("water", "close the main", Due));
+        Assert.Equal(Due, history.State.NextPartDue);
+
+        Assert.Null(history.Add(T0.AddHours(1), IncidentAction.Park, new ParkData(T0.AddDays(30))).State.NextPartDue);
+    }
+
+    [Fact]
     public void A_history_starts_with_a_report_or_an_import()
     {
         var registration = CaseEventCodec.Encode("K1", 0, "", new CaseChange(Register, ActorRef.System("test"), null, new RegisterData(Grid, Due)), T0).Event;
@@ -590,6 +630,8 @@ public sealed class CaseFoldTests
         Unmerge => new UnmergeData("K0", Due.AddDays(1), null),
         SeparateDuplicate => new DuplicateSeparatedData("K7", [new Reporter("Resident Li", null)]),
         ReviewDue => new ReviewData(Due.AddDays(30)),
+        AddCoUnit => new CoUnitData("water", "close the valve", Due),
+        ReportPart or HandBackPart or PartOverdue => new PartData("water"),
         _ => null,
     };
 }

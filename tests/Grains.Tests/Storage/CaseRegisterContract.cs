@@ -67,6 +67,23 @@ public abstract class CaseRegisterContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_department_finds_the_cases_it_leads_and_those_it_is_a_co_unit_of()
+    {
+        var register = await CaughtUpAsync(Histories.First);
+        var expected = Expected.Of(Histories.First);
+        var now = Histories.FirstEnd;
+        var roads = DeskRef.Department("roads");
+        var coUnitOnly = expected.Cases.Where(c => c.Tracker != roads && c.CoUnits.Any(p => p.Department == "roads")).Select(c => c.Id).ToHashSet();
+        Assert.NotEmpty(coUnitOnly);
+
+        var found = await register.QueryAsync(Everything(now) with { Department = "roads" }, now);
+
+        Assert.Superset(coUnitOnly, found.Select(s => s.Id).ToHashSet());
+        Assert.Contains(found, s => s.Tracker == roads);
+        Assert.All(found, s => Assert.True(s.Tracker == roads || coUnitOnly.Contains(s.Id), $"{s.Id} is neither led by roads nor has it as co-unit"));
+    }
+
+    [Fact]
     public async Task Paging_with_a_cursor_visits_every_case_once_in_order_through_cases_reported_in_the_same_instant()
     {
         var register = await CaughtUpAsync(Histories.First);
@@ -279,6 +296,11 @@ public abstract class CaseRegisterContract : IAsyncLifetime
         });
         yield return ("after a case that shares its report instant", all with { After = IncidentCursor.Of(tied) });
         yield return ("after a case, in a street, by a worker", all with { After = IncidentCursor.Of(newestFirst[20]), StreetId = "D1-S1", WorkerId = "W1" });
+        yield return ("a department's hand: led or co-unit", all with { Department = "roads" });
+        yield return ("a department's hand, open, in a district", all with
+        {
+            Department = "water", DistrictId = "D1", Statuses = [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted],
+        });
     }
 
     protected static async Task<Answers> AnswersAsync(ICaseRegister register, Expected expected, DateTimeOffset now) => new(
@@ -332,7 +354,7 @@ public abstract class CaseRegisterContract : IAsyncLifetime
 
         public IReadOnlyList<IncidentSummary> Query(IncidentQuery query, DateTimeOffset now)
         {
-            var matches = cases.Select(CaseRegisterRules.Summary).Where(s => query.Matches(s, now)).ToList();
+            var matches = cases.Where(s => CaseRegisterRules.MatchesState(s, query)).Select(CaseRegisterRules.Summary).Where(s => query.Matches(s, now)).ToList();
             matches.Sort(IncidentCursor.NewestFirst);
             return matches.Take(query.Limit).ToList();
         }

@@ -96,6 +96,7 @@ public sealed class CaseHistories
             (IncidentAction.Return, 1), (IncidentAction.Route, 1), (IncidentAction.RequestExtension, 1), (IncidentAction.ApproveExtension, 1),
             (IncidentAction.RefuseExtension, 1), (IncidentAction.Park, 1), (IncidentAction.Unpark, 6), (IncidentAction.Appeal, 1),
             (IncidentAction.Contact, 3), (IncidentAction.ContactMissed, 1), (IncidentAction.ReviewDue, 2),
+            (IncidentAction.AddCoUnit, 1), (IncidentAction.ReportPart, 3),
         ];
 
         private readonly List<CaseState> _active = [];
@@ -228,7 +229,9 @@ public sealed class CaseHistories
 
             var candidates = Weights.Where(w => IncidentStateMachine.IsLegal(s.Status, w.Action)
                 && (w.Action != IncidentAction.Acknowledge || !s.Delivered)
-                && (w.Action != IncidentAction.Escalate || NextUp(s) is not null)).ToList();
+                && (w.Action != IncidentAction.Escalate || NextUp(s) is not null)
+                && (w.Action != IncidentAction.AddCoUnit || FreeCoUnit(s) is not null)
+                && (w.Action != IncidentAction.ReportPart || s.OutstandingParts.Any())).ToList();
             var pick = random.Next(candidates.Sum(c => c.Weight));
             foreach (var (action, weight) in candidates)
             {
@@ -270,6 +273,8 @@ public sealed class CaseHistories
                     new RouteData(s.Tracker, s.Tracker == s.Placement.Path.LowestDesk ? Departments[1] : s.Placement.Path.LowestDesk)),
                 IncidentAction.RequestExtension => new CaseChange(action, assignee, "more time", new ExtensionData(Now.AddHours(random.Next(24, 240))), s.Tracker),
                 IncidentAction.Park => new CaseChange(action, officer, "needs a budget", new ParkData(Now.AddDays(random.Next(10, 90)))),
+                IncidentAction.AddCoUnit => new CaseChange(action, officer, "co-unit", new CoUnitData(FreeCoUnit(s)!, "do your part", Now.AddDays(3)), DeskRef.Department(FreeCoUnit(s)!)),
+                IncidentAction.ReportPart => new CaseChange(action, officer, "part done", new PartData(s.OutstandingParts.First().Department), s.Tracker),
                 IncidentAction.Unpark => new CaseChange(action, officer, "budget approved",
                     new UnparkData(Now.AddHours(random.Next(12, 120)), s.Escalations.Count == 0 ? null : Now.AddHours(random.Next(2, 24)))),
                 IncidentAction.Contact => new CaseChange(action, assignee, $"called the resident {n}"),
@@ -305,6 +310,10 @@ public sealed class CaseHistories
                 }
             }
         }
+
+        /// <summary>A department that may still be named co-unit: neither the lead nor named already.</summary>
+        private static string? FreeCoUnit(CaseState s) =>
+            Departments.Select(d => d.Id).FirstOrDefault(d => s.Tracker != DeskRef.Department(d) && s.CoUnits.All(p => p.Department != d));
 
         private static DeskRef? NextUp(CaseState s) => EscalationChain.Next(s.Placement.Path, s.Tracker, s.Escalations);
 

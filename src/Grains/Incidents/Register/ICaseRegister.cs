@@ -71,6 +71,15 @@ public static partial class CaseRegisterRules
     public static string? ReporterPhone(CaseState s) =>
         s.Reporters.Count > 0 && s.Reporters[0].Phone is { } phone && IncidentRegister.PhoneKey(phone) is { Length: > 0 } key ? key : null;
 
+    /// <summary>The co-units a register line keeps for the department filter, as <c>|code|code|</c>; null for none.</summary>
+    public static string? CoUnits(CaseState s) =>
+        s.CoUnits.Count == 0 ? null : "|" + string.Join("|", s.CoUnits.Select(p => p.Department)) + "|";
+
+    /// <summary>Whether the case passes the criteria the register applies to the whole state (a line's summary lacks them).</summary>
+    public static bool MatchesState(CaseState s, IncidentQuery query) =>
+        (query.ReporterPhone is null || ReporterPhone(s) == query.ReporterPhone)
+        && (query.Department is not { } department || s.Tracker == DeskRef.Department(department) || s.CoUnits.Any(p => p.Department == department));
+
     /// <summary>Bit <c>1 &lt;&lt; level</c> for every level the case was escalated to.</summary>
     public static int EscalatedLevels(CaseState s)
     {

@@ -22,7 +22,7 @@ public sealed class MemoryCaseRegister(MemoryJournalStore journal, ILogger? logg
         List<IncidentSummary> matches;
         lock (_lock)
         {
-            matches = _cases.Values.Where(s => query.ReporterPhone is null || CaseRegisterRules.ReporterPhone(s) == query.ReporterPhone)
+            matches = _cases.Values.Where(s => CaseRegisterRules.MatchesState(s, query))
                 .Select(CaseRegisterRules.Summary).Where(s => query.Matches(s, now)).ToList();
         }
 

@@ -34,6 +34,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         "id", "reported_at", "updated_at", "status", "category", "tracker", "district_id", "street_id", "community_id", "grid_id",
         "worker_id", "resolve_due", "escalated", "escalations", "accepted_at", "resolved_at", "closed_at", "on_time", "rework_count",
         "rating", "version", "state", "extensions", "appeals", "reporter_phone", "contact_missed",
+        "rating", "version", "state", "extensions", "appeals", "reporter_phone", "co_units",
     ];
 
     /// <summary>What never changes in a case's life: left out of updates, so their indexes are not rewritten.</summary>
@@ -98,6 +99,14 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Equal(command, sql, "category", query.Category);
         Equal(command, sql, "worker_id", query.WorkerId);
         Equal(command, sql, "reporter_phone", query.ReporterPhone);
+        if (query.Department is { } department)
+        {
+            // The codes are delimited, so one code never matches inside another; '%' and '_' cannot be in a catalog code.
+            sql.Append(" AND (tracker = @department_desk OR co_units LIKE @department_part)");
+            SqlJournalStore.Add(command, "department_desk", DbType.String, DeskRef.Department(department).Key);
+            SqlJournalStore.Add(command, "department_part", DbType.String, $"%|{department}|%");
+        }
+
         if (query.Overdue is { } overdue)
         {
             sql.Append(overdue ? $" AND {OverdueSql}" : $" AND NOT {OverdueSql}");
@@ -471,6 +480,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Set("appeals", DbType.Int32, s.Appeals);
         Set("reporter_phone", DbType.String, CaseRegisterRules.ReporterPhone(s));
         Set("contact_missed", DbType.Boolean, s.ContactMissed);
+        Set("co_units", DbType.String, CaseRegisterRules.CoUnits(s));
         Set("version", DbType.Int32, s.Sequence);
         Set("state", DbType.Binary, serializer.SerializeToArray(s));
     }
