@@ -38,6 +38,9 @@ public enum LimitUnit
 /// <param name="KeywordsZh">The same in Chinese.</param>
 /// <param name="LimitUnit">How <paramref name="AcceptWithin"/> and <paramref name="ResolveWithin"/> are counted; left out, in working
 /// time — except an emergency's, which always run continuously.</param>
+/// <param name="ConfirmWithin">When set, a report of the category from a channel that
+/// <c>Dispatch:ConfirmBeforeFiling:Channels</c> lists is confirmed on site by a worker of its grid before it is
+/// filed (核实), within this limit (counted like the others); left out, reports are filed at once.</param>
 [GenerateSerializer, Immutable, Alias("Dispatch.CategoryDefinition")]
 public sealed record CategoryDefinition(
     [property: Id(0)] string Code,
@@ -54,7 +57,8 @@ public sealed record CategoryDefinition(
     [property: Id(11)] string? DescriptionZh = null,
     [property: Id(12)] IReadOnlyList<string>? KeywordsEn = null,
     [property: Id(13)] IReadOnlyList<string>? KeywordsZh = null,
-    [property: Id(14), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LimitUnit? LimitUnit = null)
+    [property: Id(14), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LimitUnit? LimitUnit = null,
+    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimeSpan? ConfirmWithin = null)
 {
     /// <summary>Whether the limits run only in the city's working time: ordinary categories; emergencies never.</summary>
     [JsonIgnore]

@@ -117,6 +117,10 @@ public sealed record IncidentView
     [Id(34)] public int TimesParked { get; init; }
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework (also in <see cref="ReworkCount"/>).</summary>
     [Id(35)] public int Appeals { get; init; }
+    /// <summary>While the report waits for its on-site check (核实, status AwaitingConfirmation): when the check is due.</summary>
+    [Id(36)] public DateTimeOffset? ConfirmDue { get; init; }
+    /// <summary>When the case was filed (立案): at registration, or when the worker confirmed a held report; the resolve clock runs from then.</summary>
+    [Id(37)] public DateTimeOffset? FiledAt { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

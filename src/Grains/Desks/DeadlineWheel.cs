@@ -5,6 +5,9 @@ public enum DeadlineKind
 {
     Accept = 0,
     Escalate = 1,
+
+    /// <summary>The on-site check of a report held before filing, while a worker has it.</summary>
+    Confirm = 2,
 }
 
 /// <summary>

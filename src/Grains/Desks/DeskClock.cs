@@ -30,10 +30,11 @@ public sealed partial class DeskClock(Grain desk, DispatchTime time, Func<Task> 
 
     public DateTimeOffset? NextDue => _wheel.NextDue;
 
-    /// <summary>Sets the deadlines of one case as its state says: sign-for while dispatched, then resolve and each supervision window.</summary>
+    /// <summary>Sets the deadlines of one case as its state says: the on-site check while a worker has it, sign-for while dispatched, then resolve and each supervision window.</summary>
     public void Schedule(CaseState state)
     {
         _wheel.Set(state.Id, DeadlineKind.Accept, state.IsOpen && state.Status == IncidentStatus.Dispatched ? state.AcceptDue : null);
+        _wheel.Set(state.Id, DeadlineKind.Confirm, state.Status == IncidentStatus.AwaitingConfirmation && state.Assignee is not null ? state.ConfirmDue : null);
         var escalation = state.Status.IsAwaitingResult() ? state.EscalationDue : null;
         _wheel.Set(state.Id, DeadlineKind.Escalate, escalation == state.EscalationSpent ? null : escalation);
     }

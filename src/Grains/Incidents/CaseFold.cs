@@ -27,13 +27,28 @@ public static class CaseFold
         var s = state with { Sequence = e.Sequence, Hash = e.Hash, Status = to, UpdatedAt = e.At };
         return e.Type switch
         {
-            IncidentAction.Register when e.Data is RegisterData r => s with { Tracker = r.Tracker, ResolveDue = r.ResolveDue },
+            // Filing (立案) starts the case's handling afresh: a held report's check and its checker are
+            // done with, and a desk the filing hands it to has yet to take it in.
+            IncidentAction.Register when e.Data is RegisterData r => s with
+            {
+                Tracker = r.Tracker,
+                ResolveDue = r.ResolveDue,
+                FiledAt = e.At,
+                ConfirmDue = null,
+                Assignee = null,
+                AcceptDue = null,
+                DispatchedAt = null,
+                Delivered = s.Delivered && r.Tracker == s.Tracker,
+            },
+            IncidentAction.HoldForConfirmation when e.Data is ConfirmationData c => s with { Tracker = c.Tracker, ConfirmDue = c.ConfirmDue },
+            IncidentAction.FailConfirmation => s with { ClosedAt = e.At, ConfirmDue = null },
             IncidentAction.Acknowledge => s with { Delivered = true },
             IncidentAction.Dispatch or IncidentAction.Reassign when e.Data is AssignData a => s with
             {
                 Assignee = a.To,
                 DispatchedAt = e.At,
                 AcceptDue = a.AcceptDue,
+                ConfirmDue = a.ConfirmDue ?? s.ConfirmDue,
                 Delivered = true,
                 PassedOver = PassOver(s.PassedOver, a.PassOver),
             },
@@ -185,7 +200,7 @@ public static class CaseFold
     private static CaseState Moved(CaseState s, MoveData m)
     {
         var moved = s with { Tracker = m.To, Placement = s.Placement with { Path = m.Path } };
-        return s.Status == IncidentStatus.Registered
+        return s.Status is IncidentStatus.Registered or IncidentStatus.AwaitingConfirmation
             ? moved with { Assignee = null, AcceptDue = null, Delivered = false }
             : moved;
     }

@@ -85,7 +85,16 @@ public sealed record CaseState
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
     [Id(37)] public int Appeals { get; init; }
 
+    /// <summary>While held for an on-site check (核实): when the check is due.</summary>
+    [Id(38)] public DateTimeOffset? ConfirmDue { get; init; }
+
+    /// <summary>When the case was filed (立案): at registration, or when a held report was confirmed; its resolve clock starts then.</summary>
+    [Id(39)] public DateTimeOffset? FiledAt { get; init; }
+
     public bool IsOpen => Status.IsOpen();
+
+    /// <summary>Recorded for a desk that has not taken it in yet: a new case, or a report held for a check.</summary>
+    public bool AwaitsTakeIn => Status is IncidentStatus.Registered or IncidentStatus.AwaitingConfirmation && !Delivered;
 
     /// <summary>The clock that sends the case up next: the resolve deadline, then each level's supervision window.</summary>
     public DateTimeOffset? EscalationDue => Escalations.Count == 0 ? ResolveDue : NextEscalationDue;
@@ -133,6 +142,8 @@ public sealed record CaseState
         ReviewOn = ReviewOn,
         TimesParked = TimesParked,
         Appeals = Appeals,
+        ConfirmDue = ConfirmDue,
+        FiledAt = FiledAt,
     };
 
     /// <summary>The case as a desk lists it.</summary>

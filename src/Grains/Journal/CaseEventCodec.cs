@@ -95,6 +95,7 @@ public static class CaseEventCodec
         IncidentAction.RequestExtension => typeof(ExtensionData),
         IncidentAction.Park => typeof(ParkData),
         IncidentAction.Unpark => typeof(UnparkData),
+        IncidentAction.HoldForConfirmation => typeof(ConfirmationData),
         _ => null,
     };
 }

@@ -78,6 +78,21 @@ public sealed class IncidentStateMachineTests
         // The resident contests the closure (申诉): back to rework.
         [(IncidentStatus.Closed, Appeal)] = Accepted,
         [(Rated, Appeal)] = Accepted,
+        // Confirm before filing (核实): held for a worker's check, then filed or ended unconfirmed.
+        [(Reported, HoldForConfirmation)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, IncidentAction.Dispatch)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Reassign)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Recall)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Acknowledge)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Register)] = Registered,
+        [(AwaitingConfirmation, FailConfirmation)] = Unconfirmed,
+        [(AwaitingConfirmation, Merge)] = Merged,
+        [(AwaitingConfirmation, Move)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Cancel)] = Cancelled,
+        [(AwaitingConfirmation, Notify)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Supervise)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, IncidentAction.Notice)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, AddReporter)] = AwaitingConfirmation,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
@@ -114,6 +129,7 @@ public sealed class IncidentStateMachineTests
     [Theory]
     [InlineData(Merged)]
     [InlineData(Cancelled)]
+    [InlineData(Unconfirmed)]
     public void Ended_cases_accept_no_action_at_all(IncidentStatus ended)
     {
         Assert.DoesNotContain(IncidentStateMachine.Rules, r => r.From == ended);
@@ -136,5 +152,14 @@ public sealed class IncidentStateMachineTests
         }
 
         Assert.Equal(Rated, status);
+    }
+
+    [Fact]
+    public void A_held_report_is_open_but_has_no_resolve_clock_and_an_unconfirmed_one_is_closed()
+    {
+        Assert.True(AwaitingConfirmation.IsOpen());
+        Assert.False(AwaitingConfirmation.IsAwaitingResult());
+        Assert.False(Unconfirmed.IsOpen());
+        Assert.False(Unconfirmed.IsAwaitingResult());
     }
 }

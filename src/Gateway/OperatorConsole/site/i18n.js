@@ -63,7 +63,8 @@ const Dictionary = {
 };
 
 const StatusNames = {
-  zh: { Reported: "已上报", Registered: "已登记", Dispatched: "已派遣", Accepted: "已签收", Resolved: "已办结", Verified: "已核查", Closed: "已结案", Rated: "已评价", Merged: "已合并", Cancelled: "已撤销" },
+  zh: { Reported: "已上报", Registered: "已登记", Dispatched: "已派遣", Accepted: "已签收", Resolved: "已办结", Verified: "已核查", Closed: "已结案", Rated: "已评价", Merged: "已合并", Cancelled: "已撤销", Parked: "已挂账", AwaitingConfirmation: "待核实", Unconfirmed: "核实不属实" },
+  en: { AwaitingConfirmation: "Awaiting on-site check", Unconfirmed: "Not confirmed" },
 };
 
 let language = sessionStorage.getItem("dispatch.lang") || (navigator.language.startsWith("zh") ? "zh" : "en");

@@ -35,7 +35,8 @@ public sealed record AssessedCase(
 /// <summary>
 /// The monthly assessment's rules (the 12345 hotline's three rates, ranked): every case reported in
 /// the period counts for the street and community it lies in, or for the department that owns it;
-/// duplicates merged into another case and cancelled reports do not count.
+/// duplicates merged into another case, cancelled reports and reports the on-site check did not
+/// confirm (核实) do not count.
 /// <list type="bullet">
 /// <item>response rate: cases accepted (signed for) within their category's sign-for limit of the report, of all cases;</item>
 /// <item>resolution rate: cases closed after verification, of all cases;</item>
@@ -55,7 +56,7 @@ public static class CaseAssessment
         var units = new Dictionary<string, Tally>(StringComparer.Ordinal);
         foreach (var c in cases)
         {
-            if (c.Status is IncidentStatus.Merged or IncidentStatus.Cancelled || UnitOf(c, level) is not { } unit)
+            if (c.Status is IncidentStatus.Merged or IncidentStatus.Cancelled or IncidentStatus.Unconfirmed || UnitOf(c, level) is not { } unit)
             {
                 continue;
             }

@@ -67,7 +67,9 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Sum($"status NOT IN ({Open})", "escalations"),
         Sum($"status = {(int)IncidentStatus.Cancelled}"),
         Sum($"status = {(int)IncidentStatus.Merged}"),
-        Sum($"status = {(int)IncidentStatus.Parked}"));
+        Sum($"status = {(int)IncidentStatus.Parked}"),
+        Sum($"status = {(int)IncidentStatus.AwaitingConfirmation}"),
+        Sum($"status = {(int)IncidentStatus.Unconfirmed}"));
 
     private readonly bool _postgres = source is Npgsql.NpgsqlDataSource;
 
@@ -183,6 +185,8 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
             Cancelled = At(13),
             Merged = At(14),
             Parked = (int)At(15),
+            AwaitingConfirmation = (int)At(16),
+            Unconfirmed = At(17),
         };
     }
 
