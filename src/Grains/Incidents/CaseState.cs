@@ -163,5 +163,6 @@ public sealed record CaseState
         Version = Sequence,
         Path = Placement.Path,
         ReviewOn = ReviewOn,
+        ConfirmDue = ConfirmDue,
     };
 }
