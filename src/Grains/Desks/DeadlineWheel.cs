@@ -44,6 +44,7 @@ public sealed class DeadlineWheel
     {
         _current.Remove((caseId, DeadlineKind.Accept));
         _current.Remove((caseId, DeadlineKind.Escalate));
+        _current.Remove((caseId, DeadlineKind.Confirm));
     }
 
     /// <summary>The earliest pending deadline, or null when none is pending.</summary>
