@@ -41,6 +41,9 @@ public sealed class DispatchOptions
     [Range(0.0, 5_000.0)]
     public double MergeRadiusMeters { get; set; } = 50;
 
+    /// <summary>Which reports are confirmed on site before they are filed (核实).</summary>
+    public ConfirmBeforeFilingOptions ConfirmBeforeFiling { get; set; } = new();
+
     /// <summary>How long a recorded case may wait for its desk to take it in before it is published again. Default: 5 s.</summary>
     public TimeSpan RedriveAfter { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -67,4 +70,33 @@ public sealed class AssessmentWeightOptions
     public double ResolutionWeight { get; set; } = 0.4;
     [Range(0.0, 100.0)]
     public double SatisfactionWeight { get; set; } = 0.4;
+}
+
+/// <summary>
+/// The channels of <see cref="DispatchOptions.ConfirmBeforeFiling"/>: a report from one of them whose
+/// category has a confirm limit (<c>confirmWithin</c> in the catalog) is held for a grid worker's on-site
+/// check before it is filed. A worker's own patrol report and a planned visit never are: the worker is there.
+/// </summary>
+public sealed class ConfirmBeforeFilingOptions
+{
+    /// <summary>Channel names, comma-separated. Default: <c>Hotline,App,Open311</c> (residents' reports); empty: no report is held.</summary>
+    public string Channels { get; set; } = "Hotline,App,Open311";
+
+    /// <summary>The channels as parsed; null when <see cref="Channels"/> names something that is not a channel that may be held.</summary>
+    public IReadOnlySet<Incidents.Channel>? Parsed()
+    {
+        var channels = new HashSet<Incidents.Channel>();
+        foreach (var name in Channels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<Incidents.Channel>(name, ignoreCase: true, out var channel) || !Enum.IsDefined(channel) || char.IsAsciiDigit(name[0])
+                || channel is Incidents.Channel.Patrol or Incidents.Channel.Visit)
+            {
+                return null;
+            }
+
+            channels.Add(channel);
+        }
+
+        return channels;
+    }
 }

@@ -59,6 +59,7 @@ public static class SqliteSchema
         ("extensions", "INTEGER NOT NULL DEFAULT 0"),
         ("appeals", "INTEGER NOT NULL DEFAULT 0"),
         ("reporter_phone", "TEXT NULL"),
+        ("filed_at", "INTEGER NULL"),
         ("contact_missed", "INTEGER NOT NULL DEFAULT 0"),
         ("co_units", "TEXT NULL"),
     ];

@@ -21,6 +21,7 @@ public sealed class AuthorizationMatrixTests(GatewayFactory gateway) : IClassFix
         { "POST", $"{Unknown}/contact", "WOA" },
         { "POST", $"{Unknown}/return", "WOA" },
         { "POST", $"{Unknown}/route", "OA" },
+        { "POST", $"{Unknown}/confirm", "WOA" },
         { "POST", $"{Unknown}/extension", "WOA" },
         { "POST", $"{Unknown}/extension/decision", "OA" },
         { "POST", $"{Unknown}/park", "OA" },

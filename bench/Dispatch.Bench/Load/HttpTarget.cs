@@ -164,6 +164,14 @@ public sealed class HttpTarget(Uri baseAddress, string hotlineKey, string adminK
     private void OnTransition(ReadOnlySpan<char> data)
     {
         var transition = JsonSerializer.Deserialize<TransitionBody>(data, Json);
+        if (transition is { Action: "Dispatch", To: "AwaitingConfirmation" })
+        {
+            // A resident's report held for an on-site check (核实): the simulated check finds the
+            // problem at once, the case is filed, and its real dispatch follows on the feed.
+            _ = ConfirmOnSite(transition.IncidentId);
+            return;
+        }
+
         if (transition is { Action: "Dispatch", Assignee.WorkerId: { } workerId })
         {
             Assigned?.Invoke(new Assignment(transition.IncidentId, workerId, transition.At));
@@ -174,5 +182,17 @@ public sealed class HttpTarget(Uri baseAddress, string hotlineKey, string adminK
 
     private sealed record AssigneeBody(string? WorkerId);
 
-    private sealed record TransitionBody(string IncidentId, DateTimeOffset At, string Action, AssigneeBody? Assignee);
+    private sealed record TransitionBody(string IncidentId, DateTimeOffset At, string Action, AssigneeBody? Assignee, string? To = null);
+
+    private async Task ConfirmOnSite(string incidentId)
+    {
+        try
+        {
+            await Act($"/api/v1/incidents/{incidentId}/confirm", new { confirmed = true, note = "Found on site." }, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"[load] confirming {incidentId} on site failed: {ex.Message}");
+        }
+    }
 }

@@ -102,7 +102,13 @@ public sealed class OrleansTarget : ILoadTarget, ITransitionObserver
     {
         foreach (var transition in transitions)
         {
-            if (transition is { Action: IncidentAction.Dispatch, Assignee.WorkerId: { } workerId })
+            if (transition is { Action: IncidentAction.Dispatch, To: IncidentStatus.AwaitingConfirmation, Assignee.WorkerId: { } checker })
+            {
+                // A report held for an on-site check (核实): the worker finds the problem at once, the
+                // case is filed and stays theirs, and that dispatch follows as a transition of its own.
+                Grains.GetGrain<IIncidentGrain>(transition.IncidentId).Confirm(ActorRef.Worker(checker), true, "Found on site.").Ignore();
+            }
+            else if (transition is { Action: IncidentAction.Dispatch, Assignee.WorkerId: { } workerId })
             {
                 Assigned?.Invoke(new Assignment(transition.IncidentId, workerId, transition.At));
             }

@@ -21,6 +21,8 @@ public sealed record NoteRequest(string? Note);
 
 public sealed record VerifyRequest(bool? Passed, string? Reason);
 
+public sealed record ConfirmRequest(bool? Confirmed, string? Note);
+
 public sealed record RateRequest(int? Score, string? Comment);
 
 public sealed record ReassignRequest(string? WorkerId, string? Reason);
@@ -68,6 +70,11 @@ public static class IncidentsApi
         group.MapPost("/{id}/return", (string id, ReasonRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.Return(actor, body.Reason ?? ""))).RequireAuthorization(Policies.Work)
             .WithSummary("Give back a case that is not the holder's own (wrong grid, wrong department) with a reason: the level above routes it, or the district takes it (兜底).");
+        group.MapPost("/{id}/confirm", (string id, ConfirmRequest body, HttpContext http, CaseAccess access) =>
+            access.Act(http, id, (g, actor) => g.Confirm(actor,
+                body.Confirmed ?? throw new ValidationFailedException("confirmed", "Say whether the problem was found on site (true or false)."), body.Note)))
+            .RequireAuthorization(Policies.Work)
+            .WithSummary("The on-site check (核实) of a report held before filing: confirmed, the case is filed (立案) and stays with the worker; not confirmed (a note is required), it ends as Unconfirmed.");
         group.MapPost("/{id}/extension", (string id, ExtensionRequest body, HttpContext http, CaseAccess access) =>
             access.Act(http, id, (g, actor) => g.RequestExtension(actor,
                 body.NewDue ?? throw new ValidationFailedException("newDue", "Give the new deadline (ISO 8601 with an offset)."), body.Reason ?? "")))

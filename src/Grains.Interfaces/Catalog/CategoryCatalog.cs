@@ -206,6 +206,16 @@ public sealed class CategoryCatalog
                 errors.Add($"category '{name}' is an emergency: its limits run continuously, not in working time");
             }
 
+            if (category.ConfirmWithin is { } confirm && confirm <= TimeSpan.Zero)
+            {
+                errors.Add($"category '{name}' needs a positive confirmWithin (or none: filed at once)");
+            }
+
+            if (category.ConfirmWithin is not null && category.Urgency == Urgency.Emergency)
+            {
+                errors.Add($"category '{name}' is an emergency: it is filed at once, never held for an on-site check (confirmWithin)");
+            }
+
             if (!IsValidOwner(category.Owner, departmentCodes))
             {
                 errors.Add($"category '{name}' has owner '{category.Owner}': expected grid, community, street, district or department:CODE of a listed department");

@@ -38,6 +38,9 @@ public enum LimitUnit
 /// <param name="KeywordsZh">The same in Chinese.</param>
 /// <param name="LimitUnit">How <paramref name="AcceptWithin"/> and <paramref name="ResolveWithin"/> are counted; left out, in working
 /// time — except an emergency's, which always run continuously.</param>
+/// <param name="ConfirmWithin">When set, a report of the category from a channel that
+/// <c>Dispatch:ConfirmBeforeFiling:Channels</c> lists is confirmed on site by a worker of its grid before it is
+/// filed (核实), within this limit (counted like the others); left out, reports are filed at once.</param>
 /// <param name="ContactWithin">The first-contact stage (首次联系): time from registration until the handler must have reached the
 /// resident who reported it, counted like the other limits; missed, the level above hears of it. Left out, the category has no
 /// such stage. It applies to residents' reports only: a worker's own patrol report or a planned visit has nobody to call back.</param>
@@ -58,6 +61,7 @@ public sealed record CategoryDefinition(
     [property: Id(12)] IReadOnlyList<string>? KeywordsEn = null,
     [property: Id(13)] IReadOnlyList<string>? KeywordsZh = null,
     [property: Id(14), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LimitUnit? LimitUnit = null,
+    [property: Id(15), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimeSpan? ConfirmWithin = null,
     [property: Id(20), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimeSpan? ContactWithin = null)
 {
     /// <summary>Whether the limits run only in the city's working time: ordinary categories; emergencies never.</summary>

@@ -29,6 +29,10 @@ public sealed record CaseStatistics
     [Id(14)] public long Merged { get; init; }
     /// <summary>Open cases parked (挂账) until a review: out of the overdue figures.</summary>
     [Id(15)] public int Parked { get; init; }
+    /// <summary>Open reports held for an on-site check (核实) before filing: no resolve clock runs, so never overdue.</summary>
+    [Id(20)] public int AwaitingConfirmation { get; init; }
+    /// <summary>Reports the on-site check did not confirm: ended, and counted in no rate.</summary>
+    [Id(21)] public long Unconfirmed { get; init; }
 
     public double? OnTimeRate => Closed == 0 ? null : (double)ClosedOnTime / Closed;
 
@@ -56,5 +60,7 @@ public sealed record CaseStatistics
         Cancelled = Cancelled + other.Cancelled,
         Merged = Merged + other.Merged,
         Parked = Parked + other.Parked,
+        AwaitingConfirmation = AwaitingConfirmation + other.AwaitingConfirmation,
+        Unconfirmed = Unconfirmed + other.Unconfirmed,
     };
 }

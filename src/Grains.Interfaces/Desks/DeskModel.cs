@@ -25,8 +25,10 @@ public sealed record CaseEntry
     [Id(12)] public required TerritoryPath Path { get; init; }
     /// <summary>While parked (挂账): when the case is to be reviewed.</summary>
     [Id(13)] public DateTimeOffset? ReviewOn { get; init; }
+    /// <summary>While the report waits for its on-site check (核实): when the worker who has the check must answer.</summary>
+    [Id(20)] public DateTimeOffset? ConfirmDue { get; init; }
     /// <summary>When the resident must be reached (首次联系), while nobody has and the deadline has not passed.</summary>
-    [Id(20)] public DateTimeOffset? ContactDue { get; init; }
+    [Id(35)] public DateTimeOffset? ContactDue { get; init; }
 
     /// <summary>The deadline that matters now: accept while dispatched, then the resolve or next escalation clock.</summary>
     public DateTimeOffset? EscalationDue => EscalatedTo.Count == 0 ? ResolveDue : NextEscalationDue;

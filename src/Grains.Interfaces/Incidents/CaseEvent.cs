@@ -66,12 +66,25 @@ public sealed record RegisterData(
 /// <summary>
 /// A dispatch or reassignment: who has the case now and when they must sign for it.
 /// <see cref="PassOver"/> names a worker not to be given this case again (one who let the accept deadline pass).
+/// For a report held for an on-site check, the check is what is given: no sign-for, and
+/// <see cref="ConfirmDue"/> is a fresh confirm deadline when the one before had passed (left out of
+/// the payload when absent, so ordinary dispatches are recorded exactly as before it existed).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.AssignData")]
 public sealed record AssignData(
     [property: Id(0)] Assignee To,
     [property: Id(1)] DateTimeOffset? AcceptDue,
-    [property: Id(2)] string? PassOver = null) : CaseEventData;
+    [property: Id(2)] string? PassOver = null,
+    [property: Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ConfirmDue = null) : CaseEventData;
+
+/// <summary>
+/// A report held for an on-site check (核实) before it is filed: the grid desk that gives the check
+/// to a worker, and when the check is due.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Dispatch.ConfirmationData")]
+public sealed record ConfirmationData(
+    [property: Id(0)] DeskRef Tracker,
+    [property: Id(1)] DateTimeOffset ConfirmDue) : CaseEventData;
 
 /// <summary>The case goes back to its desk's queue; <see cref="PassOver"/> as for <see cref="AssignData"/>.</summary>
 [GenerateSerializer, Immutable, Alias("Dispatch.RecallData")]

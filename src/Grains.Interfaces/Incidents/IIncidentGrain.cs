@@ -41,6 +41,14 @@ public interface IIncidentGrain : IGrainWithStringKey
     [Alias("Contact")] Task<IncidentView> Contact(ActorRef actor, string note);
 
     /// <summary>
+    /// The answer of the on-site check (核实) of a report held before filing, by the worker it was given
+    /// to (or an operator on their word). Confirmed, the case is filed (立案) with its resolve clock from
+    /// now — a grid case stays dispatched to the worker who confirmed it; not confirmed (a note is then
+    /// required), the report ends as Unconfirmed, closed, and counts in no rate.
+    /// </summary>
+    [Alias("Confirm")] Task<IncidentView> Confirm(ActorRef actor, bool confirmed, string? note);
+
+    /// <summary>
     /// The case is not the holder's own (wrong grid, wrong department): it goes back with the reason to
     /// the level above the desk that holds it, which routes it on — or, returned before, to the
     /// district, which takes it (兜底). A worker returns only a case assigned to them.

@@ -127,6 +127,10 @@ public sealed record IncidentView
     [Id(51)] public bool ContactMissed { get; init; }
     /// <summary>The co-units (协办单位) asked to do part of the case, with each part's status, result and time; the tracker is the lead (主办).</summary>
     [Id(40)] public IReadOnlyList<CoUnitPart> CoUnits { get; init; } = [];
+    /// <summary>While the report waits for its on-site check (核实, status AwaitingConfirmation): when the check is due.</summary>
+    [Id(36)] public DateTimeOffset? ConfirmDue { get; init; }
+    /// <summary>When the case was filed (立案): at registration, or when the worker confirmed a held report; the resolve clock runs from then.</summary>
+    [Id(37)] public DateTimeOffset? FiledAt { get; init; }
 
     public bool IsOpen => Status.IsOpen();
 }

@@ -18,6 +18,13 @@ public enum IncidentStatus
     /// a review date (挂账). Open and listed, but its clocks stop and it is not overdue.
     /// </summary>
     Parked = 10,
+    /// <summary>
+    /// Reported through a channel whose reports of this category are confirmed on site first (核实):
+    /// recorded and tracked by its grid, whose worker checks it; not filed (立案), so no resolve clock runs.
+    /// </summary>
+    AwaitingConfirmation = 11,
+    /// <summary>The worker found on site nothing to file: the report ends here, closed with the worker's note.</summary>
+    Unconfirmed = 12,
 }
 
 /// <summary>What can be done to a case. Each action is one row of the state machine and one line of the timeline.</summary>
@@ -76,6 +83,13 @@ public enum IncidentAction
     /// with its handler, counted as rework and as an appeal.
     /// </summary>
     Appeal = 30,
+    /// <summary>
+    /// The report is recorded but held for an on-site check (核实) by a worker of its grid before it is
+    /// filed; confirmed, it is filed with <see cref="Register"/>, its resolve clock starting then.
+    /// </summary>
+    HoldForConfirmation = 31,
+    /// <summary>The worker did not find on site what was reported: the report ends unconfirmed, with the worker's note.</summary>
+    FailConfirmation = 32,
 
     /// <summary>
     /// The lead's level names a department as co-unit (协办单位) with the part it must do; the holder
@@ -124,7 +138,8 @@ public static class IncidentStatusExtensions
     /// <summary>Whether the case still needs work (it counts as open on desks and in statistics).</summary>
     public static bool IsOpen(this IncidentStatus status) =>
         status is IncidentStatus.Reported or IncidentStatus.Registered or IncidentStatus.Dispatched
-            or IncidentStatus.Accepted or IncidentStatus.Resolved or IncidentStatus.Verified or IncidentStatus.Parked;
+            or IncidentStatus.Accepted or IncidentStatus.Resolved or IncidentStatus.Verified or IncidentStatus.Parked
+            or IncidentStatus.AwaitingConfirmation;
 
     /// <summary>Whether the case's resolve clock still runs (nobody has reported a result yet).</summary>
     public static bool IsAwaitingResult(this IncidentStatus status) =>

@@ -16,6 +16,9 @@ public interface IDeskPolicy
     /// <summary>The sign-for deadline passed on a dispatched case.</summary>
     Task OnAcceptMissed(CaseState state);
 
+    /// <summary>The on-site check of a report held before filing (核实) was not answered by its deadline.</summary>
+    Task OnConfirmMissed(CaseState state);
+
     /// <summary>A case came back to the desk's queue because someone else gave it back (<paramref name="cause"/>: a reject).</summary>
     Task OnReturned(CaseState before, CaseState after, CaseEvent? cause);
 }
@@ -94,7 +97,7 @@ public sealed partial class CaseDesk
             }
         }
 
-        await Task.WhenAll(_open.Values.Where(s => s.Status == IncidentStatus.Registered && !s.Delivered).ToArray().Select(TakeIn));
+        await Task.WhenAll(_open.Values.Where(s => s.AwaitsTakeIn).ToArray().Select(TakeIn));
         await Clock.Rearm();
     }
 
@@ -111,7 +114,7 @@ public sealed partial class CaseDesk
         {
             await Observe(message.Events);
             // A re-drive of a case the desk holds but failed to take in (the journal was unreachable, say).
-            if (Find(message.CaseId) is { Status: IncidentStatus.Registered, Delivered: false } held && !_takingIn.Contains(held.Id))
+            if (Find(message.CaseId) is { AwaitsTakeIn: true } held && !_takingIn.Contains(held.Id))
             {
                 _ = TakeInAndRearm(held, message.TraceParent);
             }
@@ -125,7 +128,7 @@ public sealed partial class CaseDesk
         }
 
         Track(state);
-        if (state.Status == IncidentStatus.Registered && !state.Delivered)
+        if (state.AwaitsTakeIn)
         {
             _ = TakeInAndRearm(state, message.TraceParent);
             return;
@@ -267,6 +270,9 @@ public sealed partial class CaseDesk
                     case DeadlineKind.Part:
                         await Record(caseId, DecidePartsOverdue);
                         break;
+                    case DeadlineKind.Confirm when state.Status == IncidentStatus.AwaitingConfirmation && state.ConfirmDue <= now:
+                        await Policy.OnConfirmMissed(state);
+                        break;
                     case DeadlineKind.Escalate:
                         await EscalateWhenDue(caseId);
                         break;
@@ -372,6 +378,15 @@ public sealed partial class CaseDesk
             ? new CaseChange(IncidentAction.Notify, Actor, $"{category.NameEn}: immediate notice to {above}", new NotifyData(above), above)
             : null;
     }
+
+    /// <summary>
+    /// A late on-site check (核实) is told to the level above — the community, whose grid did not go
+    /// and look in time — as a notice on its desk; with no level above, to this desk.
+    /// </summary>
+    public CaseChange LateCheckNotice(CaseState s, string reason) =>
+        NoticeTarget(s.Placement.Path) is { } above
+            ? new CaseChange(IncidentAction.Notify, Actor, $"{reason}: notice to {above}", new NotifyData(above), above)
+            : new CaseChange(IncidentAction.Notice, Actor, reason, NoticeFor: Self);
 
     /// <summary>
     /// Who hears of an emergency at once: the community of the place, for a grid's case and a

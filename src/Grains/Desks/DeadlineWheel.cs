@@ -12,6 +12,9 @@ public enum DeadlineKind
 
     /// <summary>The earliest co-unit part deadline of the case not yet noticed as missed.</summary>
     Part = 4,
+
+    /// <summary>The on-site check of a report held before filing, while a worker has it.</summary>
+    Confirm = 5,
 }
 
 /// <summary>

@@ -31,13 +31,14 @@ public sealed partial class DeskClock(Grain desk, DispatchTime time, Func<Task> 
     public DateTimeOffset? NextDue => _wheel.NextDue;
 
     /// <summary>
-    /// Sets the deadlines of one case as its state says: sign-for while dispatched, first contact until
-    /// the resident is reached, resolve and each supervision window, its co-units' parts, and a parked
-    /// case's review date.
+    /// Sets the deadlines of one case as its state says: the on-site check while a worker has it,
+    /// sign-for while dispatched, first contact until the resident is reached, resolve and each
+    /// supervision window, its co-units' parts, and a parked case's review date.
     /// </summary>
     public void Schedule(CaseState state)
     {
         _wheel.Set(state.Id, DeadlineKind.Accept, state.IsOpen && state.Status == IncidentStatus.Dispatched ? state.AcceptDue : null);
+        _wheel.Set(state.Id, DeadlineKind.Confirm, state.Status == IncidentStatus.AwaitingConfirmation && state.Assignee is not null ? state.ConfirmDue : null);
         _wheel.Set(state.Id, DeadlineKind.Contact, state.PendingContactDue);
         _wheel.Set(state.Id, DeadlineKind.Review, state.PendingReviewOn);
         var escalation = state.Status.IsAwaitingResult() ? state.EscalationDue : null;

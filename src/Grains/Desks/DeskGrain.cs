@@ -128,6 +128,27 @@ public sealed class DeskGrain(
             return;
         }
 
+        if (taken.Status == IncidentStatus.AwaitingConfirmation)
+        {
+            // A held report that reached an area desk (its grid left the map and no grid holds the place
+            // now) has no grid worker to check it on site: it is filed at once, and the access list says who has it.
+            var filed = await _desk.Record(taken.Id, s => s.AwaitsTakeIn && s.Status == IncidentStatus.AwaitingConfirmation && s.Tracker == Self
+                ? [ConfirmBeforeFiling.Filing(s, catalog.Get(s.Category), _desk.Actor, $"no grid worker at {Self} to confirm it on site", time.Now, calendar.Current)]
+                : null);
+            if (filed is not { Status: IncidentStatus.Registered, Delivered: false })
+            {
+                return;
+            }
+
+            if (filed.Tracker != Self)
+            {
+                await _desk.Deliver(filed.Id, filed.Tracker, publisher);
+                return;
+            }
+
+            taken = filed;
+        }
+
         await _desk.Record(taken.Id, s =>
         {
             if (s.Status != IncidentStatus.Registered || s.Delivered || s.Tracker != Self)
@@ -171,6 +192,9 @@ public sealed class DeskGrain(
             var again = DispatchToSelf(s, $"{reason}; new accept window", notice: true);
             return _desk.Escalation(s, reason) is { } up ? [up, again] : [again];
         });
+
+    /// <summary>A unit desk gives no on-site checks: a held report that reaches it is filed at once (<see cref="IDeskPolicy.TakeIn"/>).</summary>
+    Task IDeskPolicy.OnConfirmMissed(CaseState missed) => Task.CompletedTask;
 
     /// <summary>
     /// A unit that rejects its case (退单) has nobody to hand it on to: the case goes back to the level

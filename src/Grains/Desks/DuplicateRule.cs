@@ -20,7 +20,9 @@ public static class DuplicateRule
     public static bool Repeats(CaseState taken, CaseState open, double radiusMeters) =>
         taken.Id != open.Id
         && taken.Channel != Channel.Visit && open.Channel != Channel.Visit
-        && open.Status.IsAwaitingResult()
+        // A held report (核实) may repeat a filed case or another held one; a filed report never merges
+        // into a held one, which may yet come to nothing.
+        && (open.Status.IsAwaitingResult() || (open.Status == IncidentStatus.AwaitingConfirmation && taken.Status == IncidentStatus.AwaitingConfirmation))
         && string.Equals(open.Category, taken.Category, StringComparison.OrdinalIgnoreCase)
         && !taken.SeparatedFrom.Contains(open.Id)
         && SamePlace(taken.Placement, open.Placement, radiusMeters);

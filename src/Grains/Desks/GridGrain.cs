@@ -182,12 +182,12 @@ public sealed partial class GridGrain(
         await HandOnUnaccepted(workerId, $"{CaseText.Require("reason", reason)} before accepting");
     }
 
-    /// <summary>Cases dispatched to <paramref name="workerId"/> and not accepted go back and on to someone who is on duty.</summary>
+    /// <summary>Cases dispatched to <paramref name="workerId"/> and not accepted (or checks not answered) go back and on to someone who is on duty.</summary>
     private async Task HandOnUnaccepted(string workerId, string why)
     {
-        foreach (var id in _desk.Open.Where(s => s.Status == IncidentStatus.Dispatched && s.Assignee?.WorkerId == workerId).Select(s => s.Id).ToArray())
+        foreach (var id in _desk.Open.Where(s => Unanswered(s, workerId)).Select(s => s.Id).ToArray())
         {
-            await _desk.Record(id, s => s.Status == IncidentStatus.Dispatched && s.Assignee?.WorkerId == workerId
+            await _desk.Record(id, s => Unanswered(s, workerId)
                 ? [Redispatch(s, passOver: null, why)]
                 : null);
         }
@@ -246,7 +246,7 @@ public sealed partial class GridGrain(
         if (FindDuplicateOf(taken) is { } primary)
         {
             await Task.WhenAll(
-                _desk.Record(primary.Id, p => p.Duplicates.Contains(taken.Id) || !p.Status.IsAwaitingResult()
+                _desk.Record(primary.Id, p => p.Duplicates.Contains(taken.Id) || !(p.Status.IsAwaitingResult() || p.Status == IncidentStatus.AwaitingConfirmation)
                     ? null
                     : [new CaseChange(IncidentAction.AddReporter, _desk.Actor, $"duplicate report {taken.Id} merged in", new ReporterData(taken.Reporters[0], taken.Id))]),
                 _desk.Record(taken.Id, s => Undelivered(s)
@@ -264,6 +264,16 @@ public sealed partial class GridGrain(
 
             var category = catalog.Get(s.Category);
             var worker = Pick(s.Category, s.PassedOver);
+            if (s.Status == IncidentStatus.AwaitingConfirmation)
+            {
+                return
+                [
+                    worker is not null
+                        ? Assign(s, IncidentAction.Dispatch, worker, _desk.Actor, $"on duty with skill '{category.Skill}', open load {LoadOf(worker.Profile.Id)}")
+                        : new CaseChange(IncidentAction.Acknowledge, _desk.Actor, $"no on-duty worker with skill '{category.Skill}': the on-site check waits", NoticeFor: _desk.Self),
+                ];
+            }
+
             var first = worker is not null
                 ? Assign(s, IncidentAction.Dispatch, worker, _desk.Actor, $"on duty with skill '{category.Skill}', open load {LoadOf(worker.Profile.Id)}")
                 : new CaseChange(IncidentAction.Acknowledge, _desk.Actor, $"no on-duty worker with skill '{category.Skill}': waiting for dispatch", NoticeFor: _desk.Self);
@@ -281,6 +291,24 @@ public sealed partial class GridGrain(
 
             var missedBy = s.Assignee?.WorkerId;
             return [Redispatch(s, missedBy, $"accept deadline {due:u} missed by {missedBy}")];
+        });
+
+    /// <summary>
+    /// Nobody answered the on-site check in time: the community hears of it, and the check goes to
+    /// the next eligible worker with a fresh deadline (the late one is passed over), or back to the
+    /// queue with a notice until someone with the skill is on duty.
+    /// </summary>
+    async Task IDeskPolicy.OnConfirmMissed(CaseState missed) =>
+        await _desk.Record(missed.Id, s =>
+        {
+            if (s.Status != IncidentStatus.AwaitingConfirmation || s.Assignee is null || s.ConfirmDue is not { } due || due > time.Now)
+            {
+                return null;
+            }
+
+            var missedBy = s.Assignee.WorkerId;
+            var reason = $"on-site check (核实) due {due:u} not answered by {missedBy}";
+            return [_desk.LateCheckNotice(s, reason), Redispatch(s, missedBy, reason)];
         });
 
     async Task IDeskPolicy.OnReturned(CaseState before, CaseState after, CaseEvent? cause) =>
@@ -321,25 +349,42 @@ public sealed partial class GridGrain(
         var id = worker.Profile.Id;
         _assignClock = Math.Max(_assignClock + 1, time.Now.UtcTicks);
         _lastAssigned[id] = _assignClock;
+        var category = catalog.Get(s.Category);
+        if (s.Status == IncidentStatus.AwaitingConfirmation)
+        {
+            // The check is given, not a case to sign for; its deadline stands unless it has passed.
+            var now = time.Now;
+            var fresh = s.ConfirmDue is { } due && due > now ? (DateTimeOffset?)null : IncidentDeadlines.ConfirmDue(category, now, calendar.Current);
+            return new CaseChange(action, actor, $"on-site check (核实) to {id}: {reason}", new AssignData(Assignee.Worker(id), null, passOver, fresh),
+                notice ? _desk.Self : null);
+        }
+
         return new CaseChange(action, actor, $"to {id}: {reason}",
-            new AssignData(Assignee.Worker(id), IncidentDeadlines.AcceptDue(catalog.Get(s.Category), time.Now, calendar.Current), passOver),
+            new AssignData(Assignee.Worker(id), IncidentDeadlines.AcceptDue(category, time.Now, calendar.Current), passOver),
             notice ? _desk.Self : null);
     }
 
     /// <summary>Dispatches the cases waiting on this desk, oldest first, to whoever is now eligible.</summary>
     private async Task DispatchWaiting()
     {
-        foreach (var id in _desk.Open.Where(s => s.Status == IncidentStatus.Registered && s.Delivered).OrderBy(s => s.ReportedAt).Select(s => s.Id).ToArray())
+        foreach (var id in _desk.Open.Where(Waiting).OrderBy(s => s.ReportedAt).Select(s => s.Id).ToArray())
         {
-            await _desk.Record(id, s => s.Status == IncidentStatus.Registered && s.Delivered && Pick(s.Category, s.PassedOver) is { } worker
+            await _desk.Record(id, s => Waiting(s) && Pick(s.Category, s.PassedOver) is { } worker
                 ? [Assign(s, IncidentAction.Dispatch, worker, _desk.Actor, "a worker with the skill came on duty")]
                 : null);
         }
 
+        static bool Waiting(CaseState s) =>
+            s.Delivered && (s.Status == IncidentStatus.Registered || (s.Status == IncidentStatus.AwaitingConfirmation && s.Assignee is null));
+
         await _desk.Clock.Rearm();
     }
 
-    private bool Undelivered(CaseState s) => s.Status == IncidentStatus.Registered && !s.Delivered && s.Tracker == _desk.Self;
+    private bool Undelivered(CaseState s) => s.AwaitsTakeIn && s.Tracker == _desk.Self;
+
+    /// <summary>Given to <paramref name="workerId"/> and not yet answered: a dispatch not signed for, or an on-site check.</summary>
+    private static bool Unanswered(CaseState s, string workerId) =>
+        s.Status is IncidentStatus.Dispatched or IncidentStatus.AwaitingConfirmation && s.Assignee?.WorkerId == workerId;
 
     /// <summary>The oldest open case of the desk that the new case repeats (<see cref="DuplicateRule"/>), into which it merges.</summary>
     private CaseState? FindDuplicateOf(CaseState taken) =>
@@ -375,9 +420,9 @@ public sealed partial class GridGrain(
         return pick is null ? null : state.State.Roster[pick.Worker.Id];
     }
 
-    /// <summary>Cases a worker holds that count against their load (dispatched or being worked).</summary>
+    /// <summary>Cases a worker holds that count against their load (dispatched, being worked, or to check on site).</summary>
     private int LoadOf(string workerId) =>
-        _desk.Open.Count(s => s.Assignee?.WorkerId == workerId && s.Status is IncidentStatus.Dispatched or IncidentStatus.Accepted);
+        _desk.Open.Count(s => s.Assignee?.WorkerId == workerId && s.Status is IncidentStatus.Dispatched or IncidentStatus.Accepted or IncidentStatus.AwaitingConfirmation);
 
     private bool OnDuty(RosterMember member) => _onDuty.TryGetValue(member.Profile.Id, out var onDuty) ? onDuty : member.OnDuty;
 

@@ -72,6 +72,8 @@ public static class DispatchSiloExtensions
                 "Dispatch:RedriveAfter and Dispatch:RedriveSweepInterval must be positive.")
             .Validate(o => o.CatalogRefreshInterval > TimeSpan.Zero, "Dispatch:CatalogRefreshInterval must be positive.")
             .Validate(o => o.CalendarReloadInterval > TimeSpan.Zero, "Dispatch:CalendarReloadInterval must be positive.")
+            .Validate(o => o.ConfirmBeforeFiling.Parsed() is not null,
+                "Dispatch:ConfirmBeforeFiling:Channels lists channels by name (Hotline, App, BuildingLeader, Open311); Patrol and Visit are never held for a check.")
             .ValidateOnStart();
 
         // Tests put a fake clock in first; everyone else gets the system's.

@@ -27,7 +27,22 @@ public static class CaseFold
         var s = state with { Sequence = e.Sequence, Hash = e.Hash, Status = to, UpdatedAt = e.At };
         return e.Type switch
         {
-            IncidentAction.Register when e.Data is RegisterData r => s with { Tracker = r.Tracker, ResolveDue = r.ResolveDue, ContactDue = r.ContactDue },
+            // Filing (立案) starts the case's handling afresh: a held report's check and its checker are
+            // done with, and a desk the filing hands it to has yet to take it in.
+            IncidentAction.Register when e.Data is RegisterData r => s with
+            {
+                Tracker = r.Tracker,
+                ResolveDue = r.ResolveDue,
+                ContactDue = r.ContactDue,
+                FiledAt = e.At,
+                ConfirmDue = null,
+                Assignee = null,
+                AcceptDue = null,
+                DispatchedAt = null,
+                Delivered = s.Delivered && r.Tracker == s.Tracker,
+            },
+            IncidentAction.HoldForConfirmation when e.Data is ConfirmationData c => s with { Tracker = c.Tracker, ConfirmDue = c.ConfirmDue },
+            IncidentAction.FailConfirmation => s with { ClosedAt = e.At, ConfirmDue = null },
             IncidentAction.Contact => s with { ContactedAt = s.ContactedAt ?? e.At },
             IncidentAction.ContactMissed => s with { ContactMissed = true },
             IncidentAction.ReviewDue when e.Data is ReviewData r => s with { ReviewNoticedFor = r.ReviewOn },
@@ -37,6 +52,7 @@ public static class CaseFold
                 Assignee = a.To,
                 DispatchedAt = e.At,
                 AcceptDue = a.AcceptDue,
+                ConfirmDue = a.ConfirmDue ?? s.ConfirmDue,
                 Delivered = true,
                 PassedOver = PassOver(s.PassedOver, a.PassOver),
             },
@@ -224,7 +240,7 @@ public static class CaseFold
     private static CaseState Moved(CaseState s, MoveData m)
     {
         var moved = s with { Tracker = m.To, Placement = s.Placement with { Path = m.Path } };
-        return s.Status == IncidentStatus.Registered
+        return s.Status is IncidentStatus.Registered or IncidentStatus.AwaitingConfirmation
             ? moved with { Assignee = null, AcceptDue = null, Delivered = false }
             : moved;
     }

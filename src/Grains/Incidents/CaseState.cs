@@ -85,6 +85,12 @@ public sealed record CaseState
     /// <summary>Closures the resident contested (申诉), each of which reopened the case for rework.</summary>
     [Id(37)] public int Appeals { get; init; }
 
+    /// <summary>While held for an on-site check (核实): when the check is due.</summary>
+    [Id(38)] public DateTimeOffset? ConfirmDue { get; init; }
+
+    /// <summary>When the case was filed (立案): at registration, or when a held report was confirmed; its resolve clock starts then.</summary>
+    [Id(39)] public DateTimeOffset? FiledAt { get; init; }
+
     /// <summary>Cases this one was merged into and separated from again: the desk does not merge it into them again.</summary>
     [Id(47)] public IReadOnlyList<string> SeparatedFrom { get; init; } = [];
 
@@ -112,6 +118,9 @@ public sealed record CaseState
         : null;
 
     public bool IsOpen => Status.IsOpen();
+
+    /// <summary>Recorded for a desk that has not taken it in yet: a new case, or a report held for a check.</summary>
+    public bool AwaitsTakeIn => Status is IncidentStatus.Registered or IncidentStatus.AwaitingConfirmation && !Delivered;
 
     /// <summary>The first-contact deadline while it still matters: nobody has reached the resident and it has not been missed.</summary>
     public DateTimeOffset? PendingContactDue => ContactedAt is null && !ContactMissed && Status.IsAwaitingResult() ? ContactDue : null;
@@ -170,6 +179,8 @@ public sealed record CaseState
         ContactedAt = ContactedAt,
         ContactMissed = ContactMissed,
         CoUnits = CoUnits,
+        ConfirmDue = ConfirmDue,
+        FiledAt = FiledAt,
     };
 
     /// <summary>The case as a desk lists it.</summary>
@@ -190,5 +201,6 @@ public sealed record CaseState
         Path = Placement.Path,
         ReviewOn = ReviewOn,
         ContactDue = PendingContactDue,
+        ConfirmDue = ConfirmDue,
     };
 }

@@ -26,6 +26,10 @@ public static class IncidentDeadlines
             ? Limit(category, within, registeredAt, calendar)
             : null;
 
+    /// <summary>When the on-site check (核实) of a report held before filing is due; the category must have a confirm limit.</summary>
+    public static DateTimeOffset ConfirmDue(CategoryDefinition category, DateTimeOffset from, WorkingCalendar calendar) =>
+        Limit(category, category.ConfirmWithin ?? throw new InvalidOperationException($"Category '{category.Code}' is filed at once: it has no confirm limit."), from, calendar);
+
     /// <summary>When a case that has just reached <paramref name="level"/> goes further up; null at the top.</summary>
     public static DateTimeOffset? NextEscalationDue(CategoryCatalog catalog, CategoryDefinition category, OrgLevel level, DateTimeOffset at) =>
         level >= OrgLevel.City ? null : at + catalog.EscalationWindow(category.Urgency, level);

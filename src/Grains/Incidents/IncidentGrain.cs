@@ -431,6 +431,43 @@ public sealed partial class IncidentGrain(
         return Act(_ => new CaseChange(IncidentAction.Rate, actor, reason, new RateData(score)));
     }
 
+    public async Task<IncidentView> Confirm(ActorRef actor, bool confirmed, string? note)
+    {
+        // Nothing found must say what the worker saw; a confirmation may.
+        var text = confirmed ? CaseText.Optional("note", note) : CaseText.Require("note", note);
+        var view = await Act(s =>
+        {
+            RequireAssignee(s, actor);
+            if (s.Status != IncidentStatus.AwaitingConfirmation)
+            {
+                throw new IllegalTransitionException(Id, s.Status.ToString(), confirmed ? "confirm" : "report as not confirmed");
+            }
+
+            if (!confirmed)
+            {
+                return [new CaseChange(IncidentAction.FailConfirmation, actor, text)];
+            }
+
+            var category = catalog.Get(s.Category);
+            var now = time.Now;
+            var filing = ConfirmBeforeFiling.Filing(s, category, actor, $"confirmed on site by {actor}" + (text is null ? "" : $": {text}"), now, calendar.Current);
+
+            // The worker who confirmed it is there: a case of the grid stays with them (they sign for it
+            // next, as for any dispatch); one the access list gives to another desk goes there to be taken in.
+            return actor.Role == ActorRole.Worker && filing.Data is RegisterData { Tracker: var tracker } && tracker == s.Tracker
+                ? [filing, new CaseChange(IncidentAction.Dispatch, actor, $"to {actor.Id}: confirmed it on site",
+                    new AssignData(Assignee.Worker(actor.Id), IncidentDeadlines.AcceptDue(category, now, calendar.Current)))]
+                : [filing];
+        });
+
+        if (_state is { IsOpen: true, Delivered: false })
+        {
+            await Deliver();
+        }
+
+        return view;
+    }
+
     public Task<IncidentView> Cancel(ActorRef actor, string reason)
     {
         var text = CaseText.Require("reason", reason);
@@ -580,18 +617,32 @@ public sealed partial class IncidentGrain(
         }
     }
 
-    /// <summary>The report and its registration: two events in one append.</summary>
+    /// <summary>The report and its registration — or, for a report confirmed on site first, its hold for the check: two events in one append.</summary>
     private CaseChange[] Registration(RegisterIncident command, CategoryDefinition category)
     {
         var now = time.Now;
-        var tracker = OwnerResolver.TrackerFor(category, command.Placement.Path);
         var actor = ActorRef.Parse(command.Actor);
+        var located = $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}";
+        var report = new CaseChange(IncidentAction.Report, actor, $"{command.Channel} report: {category.NameEn} / {category.NameZh}",
+            new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement, command.MediaUrl));
+        if (ConfirmBeforeFiling.Applies(category, command.Channel, command.Placement.Path, options.Value.ConfirmBeforeFiling))
+        {
+            var grid = DeskRef.Grid(command.Placement.Path.GridId!);
+            var due = IncidentDeadlines.ConfirmDue(category, now, calendar.Current);
+            return
+            [
+                report,
+                new CaseChange(IncidentAction.HoldForConfirmation, actor,
+                    $"{located}; {command.Channel} reports of '{category.Code}' are confirmed on site (核实) by {grid} by {due:u} before filing",
+                    new ConfirmationData(grid, due)),
+            ];
+        }
+
+        var tracker = OwnerResolver.TrackerFor(category, command.Placement.Path);
         return
         [
-            new CaseChange(IncidentAction.Report, actor, $"{command.Channel} report: {category.NameEn} / {category.NameZh}",
-                new ReportData(category.Code, command.Description.Trim(), command.Channel, command.Reporter, command.Placement, command.MediaUrl)),
-            new CaseChange(IncidentAction.Register, actor,
-                $"located by {command.Placement.Method.ToString().ToLowerInvariant()} to {command.Placement.Path.LowestDesk}; owner {category.Owner}; tracked by {tracker}",
+            report,
+            new CaseChange(IncidentAction.Register, actor, $"{located}; owner {category.Owner}; tracked by {tracker}",
                 new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now, calendar.Current),
                     IncidentDeadlines.ContactDue(category, command.Channel, now, calendar.Current))),
         ];

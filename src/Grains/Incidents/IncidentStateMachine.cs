@@ -13,7 +13,8 @@ public static class IncidentStateMachine
     private static readonly IncidentStatus[] Working = [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted];
 
     private static readonly IncidentStatus[] Open =
-        [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted, IncidentStatus.Resolved, IncidentStatus.Verified, IncidentStatus.Parked];
+        [IncidentStatus.Registered, IncidentStatus.Dispatched, IncidentStatus.Accepted, IncidentStatus.Resolved, IncidentStatus.Verified, IncidentStatus.Parked,
+         IncidentStatus.AwaitingConfirmation];
 
     /// <summary>Every legal (from, action) → to.</summary>
     public static IReadOnlyList<(IncidentStatus From, IncidentAction Action, IncidentStatus To)> Rules { get; } = BuildRules();
@@ -82,6 +83,22 @@ public static class IncidentStateMachine
             // The resident contests the closure (申诉), rated or not: back to the handler for rework.
             (IncidentStatus.Closed, IncidentAction.Appeal, IncidentStatus.Accepted),
             (IncidentStatus.Rated, IncidentAction.Appeal, IncidentStatus.Accepted),
+
+            // Confirm before filing (核实): held, the grid gives the check to a worker (and on to another
+            // when the deadline passes, or back to its queue); confirmed, it is filed (立案) as a new case
+            // would be; not confirmed, it ends. It may merge into a filed case of the same problem, move
+            // with its grid, be withdrawn, and the community hears when the check is late.
+            (IncidentStatus.Reported, IncidentAction.HoldForConfirmation, IncidentStatus.AwaitingConfirmation),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Dispatch, IncidentStatus.AwaitingConfirmation),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Reassign, IncidentStatus.AwaitingConfirmation),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Recall, IncidentStatus.AwaitingConfirmation),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Acknowledge, IncidentStatus.AwaitingConfirmation),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Register, IncidentStatus.Registered),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.FailConfirmation, IncidentStatus.Unconfirmed),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Merge, IncidentStatus.Merged),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Move, IncidentStatus.AwaitingConfirmation),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Cancel, IncidentStatus.Cancelled),
+            (IncidentStatus.AwaitingConfirmation, IncidentAction.Notify, IncidentStatus.AwaitingConfirmation),
         };
 
         // Extensions (延期) while the case waits for a result: asked for by whoever has it, decided above.

@@ -100,6 +100,7 @@ public static class CaseEventCodec
         IncidentAction.ReviewDue => typeof(ReviewData),
         IncidentAction.AddCoUnit => typeof(CoUnitData),
         IncidentAction.ReportPart or IncidentAction.HandBackPart or IncidentAction.PartOverdue => typeof(PartData),
+        IncidentAction.HoldForConfirmation => typeof(ConfirmationData),
         _ => null,
     };
 }

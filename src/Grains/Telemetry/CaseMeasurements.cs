@@ -20,8 +20,9 @@ internal static class CaseMeasurements
                     DispatchMetrics.ReportsReceived.Add(1,
                         new("channel", DispatchMetrics.TagOf(report.Channel)), new("category", report.Category));
                     break;
-                case IncidentAction.Dispatch when DispatchMetrics.TimeToDispatch.Enabled:
-                    DispatchMetrics.TimeToDispatch.Record((e.At - after.ReportedAt).TotalSeconds, new KeyValuePair<string, object?>("category", after.Category));
+                // From filing: an on-site check given before it is not a dispatch of the case.
+                case IncidentAction.Dispatch when after.Status != IncidentStatus.AwaitingConfirmation && DispatchMetrics.TimeToDispatch.Enabled:
+                    DispatchMetrics.TimeToDispatch.Record((e.At - (after.FiledAt ?? after.ReportedAt)).TotalSeconds, new KeyValuePair<string, object?>("category", after.Category));
                     break;
                 case IncidentAction.Escalate when e.Data is EscalateData escalation && DispatchMetrics.Escalations.Enabled:
                     DispatchMetrics.Escalations.Add(1, new KeyValuePair<string, object?>("level", DispatchMetrics.TagOf(escalation.To.Level)));

@@ -48,7 +48,90 @@ public sealed class CaseFoldTests
 
     private static History ResolvedCase(DateTimeOffset? at = null) => AcceptedCase().Add(at ?? T0.AddHours(2), Resolve, reason: "done");
 
+    private static readonly DateTimeOffset ConfirmBy = T0.AddHours(4);
+
+    private static History HeldCase() =>
+        ReportedCase().Add(T0, HoldForConfirmation, new ConfirmationData(Grid, ConfirmBy))
+            .Add(T0.AddMinutes(1), IncidentAction.Dispatch, new AssignData(Assignee.Worker("W1"), null));
+
     private static History ClosedCase() => ResolvedCase().Add(T0.AddHours(3), Verify).Add(T0.AddHours(4), Close);
+
+    [Fact]
+    public void A_held_report_is_tracked_by_its_grid_with_a_confirm_deadline_and_no_resolve_clock()
+    {
+        var held = ReportedCase().Add(T0, HoldForConfirmation, new ConfirmationData(Grid, ConfirmBy)).State;
+
+        Assert.Equal((AwaitingConfirmation, Grid, ConfirmBy), (held.Status, held.Tracker, held.ConfirmDue));
+        Assert.Null(held.ResolveDue);
+        Assert.Null(held.FiledAt);
+        Assert.False(held.Delivered);
+        Assert.True(held.AwaitsTakeIn);
+        Assert.True(held.IsOpen);
+        Assert.False(held.IsOverdue(T0.AddDays(30)));
+    }
+
+    [Fact]
+    public void The_check_given_to_a_worker_needs_no_signature_and_keeps_its_deadline_unless_a_fresh_one_comes_with_it()
+    {
+        var given = HeldCase().State;
+        Assert.Equal((AwaitingConfirmation, "W1", ConfirmBy, true), (given.Status, given.Assignee?.WorkerId, given.ConfirmDue, given.Delivered));
+        Assert.Null(given.AcceptDue);
+
+        var fresh = ConfirmBy.AddHours(4);
+        var handedOn = HeldCase().Add(ConfirmBy, Reassign, new AssignData(Assignee.Worker("W2"), null, "W1", fresh)).State;
+        Assert.Equal(("W2", fresh), (handedOn.Assignee?.WorkerId, handedOn.ConfirmDue));
+        Assert.Contains("W1", handedOn.PassedOver);
+
+        var queued = HeldCase().Add(ConfirmBy, Recall, new RecallData("W1")).State;
+        Assert.Equal(AwaitingConfirmation, queued.Status);
+        Assert.Null(queued.Assignee);
+    }
+
+    [Fact]
+    public void Confirmed_the_report_is_filed_then_with_its_resolve_clock_from_the_filing()
+    {
+        var filedAt = T0.AddHours(2);
+        var history = HeldCase().Add(filedAt, Register, new RegisterData(Grid, filedAt.AddDays(5)), actor: ActorRef.Worker("W1"));
+        var filed = history.State;
+
+        Assert.Equal((IncidentStatus.Registered, filedAt, filedAt.AddDays(5)), (filed.Status, filed.FiledAt, filed.ResolveDue));
+        Assert.Null(filed.ConfirmDue);
+        Assert.Null(filed.Assignee);
+        Assert.Null(filed.DispatchedAt);
+        Assert.True(filed.Delivered);
+
+        var dispatched = history.Add(filedAt, IncidentAction.Dispatch, new AssignData(Assignee.Worker("W1"), filedAt.AddHours(4))).State;
+        Assert.Equal((Dispatched, "W1", filedAt), (dispatched.Status, dispatched.Assignee?.WorkerId, dispatched.DispatchedAt));
+
+        // Filed to a desk other than the grid (a department on the access list): that desk has yet to take it in.
+        var department = DeskRef.Department("urban-management");
+        var elsewhere = HeldCase().Add(filedAt, Register, new RegisterData(department, filedAt.AddDays(7))).State;
+        Assert.Equal((department, false), (elsewhere.Tracker, elsewhere.Delivered));
+        Assert.True(elsewhere.AwaitsTakeIn);
+    }
+
+    [Fact]
+    public void Not_confirmed_the_report_ends_closed_with_the_worker_s_note_and_is_never_overdue()
+    {
+        var at = T0.AddHours(1);
+        var history = HeldCase().Add(at, FailConfirmation, reason: "no such car in the courtyard", actor: ActorRef.Worker("W1"));
+        var ended = history.State;
+
+        Assert.Equal((Unconfirmed, at), (ended.Status, ended.ClosedAt));
+        Assert.False(ended.IsOpen);
+        Assert.False(ended.IsOverdue(T0.AddDays(30)));
+        Assert.Null(ended.ConfirmDue);
+        var line = CaseFold.Timeline(history.Events)[^1];
+        Assert.Equal((AwaitingConfirmation, Unconfirmed, "no such car in the courtyard"), (line.From, line.To, line.Reason));
+    }
+
+    [Fact]
+    public void Registration_files_the_case_at_once()
+    {
+        var s = RegisteredCase().State;
+        Assert.Equal(T0, s.FiledAt);
+        Assert.Null(s.ConfirmDue);
+    }
 
     [Fact]
     public void A_move_sends_a_case_nobody_accepted_back_to_the_new_desk_s_queue_and_keeps_an_accepted_one_with_its_worker()
@@ -532,6 +615,8 @@ public sealed class CaseFoldTests
         [IncidentStatus.Parked] = () => AcceptedCase().Add(T0.AddHours(2), IncidentAction.Park, new ParkData(T0.AddDays(30))),
         [Merged] = () => RegisteredCase().Add(T0.AddMinutes(1), Merge, new MergeData("K0")),
         [Cancelled] = () => RegisteredCase().Add(T0.AddMinutes(1), Cancel, reason: "withdrawn"),
+        [AwaitingConfirmation] = () => HeldCase(),
+        [Unconfirmed] = () => HeldCase().Add(T0.AddHours(1), FailConfirmation, reason: "no car there", actor: ActorRef.Worker("W1")),
     };
 
     public static TheoryData<IncidentStatus> EveryStatus() => new(Enum.GetValues<IncidentStatus>());
@@ -632,6 +717,7 @@ public sealed class CaseFoldTests
         ReviewDue => new ReviewData(Due.AddDays(30)),
         AddCoUnit => new CoUnitData("water", "close the valve", Due),
         ReportPart or HandBackPart or PartOverdue => new PartData("water"),
+        HoldForConfirmation => new ConfirmationData(Grid, T0.AddHours(4)),
         _ => null,
     };
 }

@@ -37,8 +37,11 @@ public sealed class DeadlineWheelTests
     public void Cleared_deadlines_never_fire()
     {
         var wheel = new DeadlineWheel();
-        wheel.Set("a", DeadlineKind.Accept, T0);
-        wheel.Set("a", DeadlineKind.Escalate, T0);
+        foreach (var kind in Enum.GetValues<DeadlineKind>())
+        {
+            wheel.Set("a", kind, T0);
+        }
+
         wheel.Set("b", DeadlineKind.Accept, T0);
         wheel.Clear("a");
         wheel.Set("b", DeadlineKind.Accept, null);

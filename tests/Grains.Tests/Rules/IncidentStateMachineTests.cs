@@ -119,6 +119,23 @@ public sealed class IncidentStateMachineTests
         [(Parked, SeparateDuplicate)] = Parked,
         [(Merged, SeparateDuplicate)] = Merged,
         [(Cancelled, SeparateDuplicate)] = Cancelled,
+        [(AwaitingConfirmation, SeparateDuplicate)] = AwaitingConfirmation,
+        [(Unconfirmed, SeparateDuplicate)] = Unconfirmed,
+        // Confirm before filing (核实): held for a worker's check, then filed or ended unconfirmed.
+        [(Reported, HoldForConfirmation)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, IncidentAction.Dispatch)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Reassign)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Recall)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Acknowledge)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Register)] = Registered,
+        [(AwaitingConfirmation, FailConfirmation)] = Unconfirmed,
+        [(AwaitingConfirmation, Merge)] = Merged,
+        [(AwaitingConfirmation, Move)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Cancel)] = Cancelled,
+        [(AwaitingConfirmation, Notify)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, Supervise)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, IncidentAction.Notice)] = AwaitingConfirmation,
+        [(AwaitingConfirmation, AddReporter)] = AwaitingConfirmation,
     };
 
     public static TheoryData<IncidentStatus, IncidentAction> EveryPair()
@@ -152,10 +169,12 @@ public sealed class IncidentStateMachineTests
         }
     }
 
-    [Fact]
-    public void A_cancelled_case_accepts_nothing_but_losing_a_duplicate_and_a_merged_one_only_being_separated()
+    [Theory]
+    [InlineData(Cancelled)]
+    [InlineData(Unconfirmed)]
+    public void An_ended_case_accepts_nothing_but_losing_a_duplicate_and_a_merged_one_only_being_separated(IncidentStatus ended)
     {
-        Assert.Equal([SeparateDuplicate], IncidentStateMachine.Rules.Where(r => r.From == Cancelled).Select(r => r.Action));
+        Assert.Equal([SeparateDuplicate], IncidentStateMachine.Rules.Where(r => r.From == ended).Select(r => r.Action));
         Assert.Equal([Unmerge, SeparateDuplicate], IncidentStateMachine.Rules.Where(r => r.From == Merged).Select(r => r.Action));
     }
 
@@ -176,5 +195,14 @@ public sealed class IncidentStateMachineTests
         }
 
         Assert.Equal(Rated, status);
+    }
+
+    [Fact]
+    public void A_held_report_is_open_but_has_no_resolve_clock_and_an_unconfirmed_one_is_closed()
+    {
+        Assert.True(AwaitingConfirmation.IsOpen());
+        Assert.False(AwaitingConfirmation.IsAwaitingResult());
+        Assert.False(Unconfirmed.IsOpen());
+        Assert.False(Unconfirmed.IsAwaitingResult());
     }
 }

@@ -131,7 +131,7 @@ public abstract class CaseRegisterContract : IAsyncLifetime
 
         // The figures cover what they should: otherwise equal sums of nothing would prove nothing.
         var city = expected.Statistics(new DeskRef(OrgLevel.City, CaseHistories.City), Histories.FirstEnd);
-        Assert.All(new long[] { city.Open, city.Overdue, city.Escalated, city.Closed, city.ClosedOnTime, city.Closed - city.ClosedOnTime, city.Rated, city.Reworked, city.Escalations, city.Cancelled, city.Merged },
+        Assert.All(new long[] { city.Open, city.Overdue, city.Escalated, city.Closed, city.ClosedOnTime, city.Closed - city.ClosedOnTime, city.Rated, city.Reworked, city.Escalations, city.Cancelled, city.Merged, city.Unconfirmed },
             figure => Assert.True(figure > 0, "a figure is 0 for the whole city"));
         Assert.Equal(CaseStatistics.Empty, await register.StatisticsAsync(new DeskRef(OrgLevel.Community, "D9-S9-C9"), Histories.FirstEnd));
     }

@@ -97,6 +97,8 @@ public sealed class CaseHistories
             (IncidentAction.RefuseExtension, 1), (IncidentAction.Park, 1), (IncidentAction.Unpark, 6), (IncidentAction.Appeal, 1),
             (IncidentAction.Contact, 3), (IncidentAction.ContactMissed, 1), (IncidentAction.ReviewDue, 2),
             (IncidentAction.AddCoUnit, 1), (IncidentAction.ReportPart, 3),
+            // A report held for its on-site check (核实) is mostly confirmed and filed, sometimes not.
+            (IncidentAction.Register, 12), (IncidentAction.FailConfirmation, 4),
         ];
 
         private readonly List<CaseState> _active = [];
@@ -167,12 +169,11 @@ public sealed class CaseHistories
                 var tracker = category == "water" ? Departments[0] : category == "roads" && random.Next(2) == 0 ? Departments[1] : place.LowestDesk;
                 var description = random.Next(10) == 0 ? $"{new string('x', 150)} {n}" : $"report {n} of {category}";
                 var hotline = new ActorRef(ActorRole.Hotline, "h1");
-                changes =
-                [
-                    new CaseChange(IncidentAction.Report, hotline, "report",
-                        new ReportData(category, description, (Channel)random.Next(5), new Reporter($"Resident {n}", null), new Placement(place, $"B{n}", PlacementMethod.Building, null, null))),
-                    new CaseChange(IncidentAction.Register, hotline, "located", new RegisterData(tracker, Now.AddHours(random.Next(12, 240)), random.Next(2) == 0 ? Now.AddHours(random.Next(1, 12)) : null)),
-                ];
+                var report = new CaseChange(IncidentAction.Report, hotline, "report",
+                    new ReportData(category, description, (Channel)random.Next(5), new Reporter($"Resident {n}", null), new Placement(place, $"B{n}", PlacementMethod.Building, null, null)));
+                changes = place.GridId is { } grid && random.Next(8) == 0
+                    ? [report, new CaseChange(IncidentAction.HoldForConfirmation, hotline, "to be checked on site", new ConfirmationData(DeskRef.Grid(grid), Now.AddHours(random.Next(2, 24))))]
+                    : [report, new CaseChange(IncidentAction.Register, hotline, "located", new RegisterData(tracker, Now.AddHours(random.Next(12, 240)), random.Next(2) == 0 ? Now.AddHours(random.Next(1, 12)) : null))];
             }
 
             var state = await RecordAsync(id, null, changes);
@@ -206,7 +207,7 @@ public sealed class CaseHistories
             }
 
             var after = await RecordAsync(s.Id, s, [Change(s, action.Value)]);
-            if (after.Status is IncidentStatus.Rated or IncidentStatus.Merged or IncidentStatus.Cancelled)
+            if (after.Status is IncidentStatus.Rated or IncidentStatus.Merged or IncidentStatus.Cancelled or IncidentStatus.Unconfirmed)
             {
                 _active.RemoveAt(index);
             }
@@ -253,7 +254,9 @@ public sealed class CaseHistories
             return action switch
             {
                 IncidentAction.Dispatch or IncidentAction.Reassign => new CaseChange(action, desk, "assigned",
-                    new AssignData(PickAssignee(s), Now.AddMinutes(30), action == IncidentAction.Reassign && random.Next(2) == 0 ? s.Assignee?.WorkerId : null)),
+                    s.Status == IncidentStatus.AwaitingConfirmation
+                        ? new AssignData(PickAssignee(s), null, null, random.Next(2) == 0 ? Now.AddHours(4) : null)
+                        : new AssignData(PickAssignee(s), Now.AddMinutes(30), action == IncidentAction.Reassign && random.Next(2) == 0 ? s.Assignee?.WorkerId : null)),
                 IncidentAction.Recall => new CaseChange(action, desk, "accept deadline passed", new RecallData(random.Next(2) == 0 ? s.Assignee?.WorkerId : null)),
                 IncidentAction.Reject => new CaseChange(action, assignee, "not my trade", NoticeFor: s.Tracker),
                 IncidentAction.Accept or IncidentAction.Resolve or IncidentAction.Note => new CaseChange(action, assignee, $"{action} {n}"),
@@ -280,6 +283,9 @@ public sealed class CaseHistories
                 IncidentAction.Contact => new CaseChange(action, assignee, $"called the resident {n}"),
                 IncidentAction.ContactMissed => new CaseChange(action, ActorRef.System("clock"), "first contact missed", NoticeFor: NextUp(s) ?? s.Tracker),
                 IncidentAction.ReviewDue => new CaseChange(action, ActorRef.System("clock"), "due for review", new ReviewData(s.ReviewOn ?? Now), s.Tracker),
+                IncidentAction.Register => new CaseChange(action, assignee, "confirmed on site",
+                    new RegisterData(s.Category == "water" ? Departments[0] : s.Tracker, Now.AddHours(random.Next(12, 240)))),
+                IncidentAction.FailConfirmation => new CaseChange(action, assignee, "nothing found on site"),
                 IncidentAction.Appeal => new CaseChange(action, new ActorRef(ActorRole.Hotline, "follow-up"), "not fixed after all",
                     new ReworkData(Now.AddHours(random.Next(12, 120)), s.Escalations.Count == 0 ? null : Now.AddHours(random.Next(2, 24)))),
                 _ => new CaseChange(action, officer, $"{action} {n}"),

@@ -115,7 +115,8 @@ public static class Open311Texts
 
     /// <summary>
     /// More than open or closed: where the case is in its life. The reason is given only where it is
-    /// meant for the resident (the worker's result, why it was closed or cancelled), not the desks' notes.
+    /// meant for the resident (the worker's result, why it was closed or cancelled, what the on-site
+    /// check found), not the desks' notes.
     /// </summary>
     public static string StatusNotes(IncidentView view, Open311Language language)
     {
@@ -131,9 +132,11 @@ public static class Open311Texts
             IncidentStatus.Rated => chinese ? "已结案并回访评价。" : "Closed and rated by the resident.",
             IncidentStatus.Merged => chinese ? $"与 {view.MergedInto} 重复,并入该案办理。" : $"A duplicate of {view.MergedInto}, followed up there.",
             IncidentStatus.Cancelled => chinese ? "已撤销。" : "Cancelled.",
+            IncidentStatus.AwaitingConfirmation => chinese ? "已受理,等待网格员现场核实后立案。" : "Received; a grid worker checks it on site before it is filed.",
+            IncidentStatus.Unconfirmed => chinese ? "经网格员现场核实,未发现所反映的问题,不予立案。" : "Checked on site: the problem reported was not found, so no case was filed.",
             _ => view.Status.ToString(),
         };
-        var reason = view.Status is IncidentStatus.Resolved or IncidentStatus.Closed or IncidentStatus.Cancelled
+        var reason = view.Status is IncidentStatus.Resolved or IncidentStatus.Closed or IncidentStatus.Cancelled or IncidentStatus.Unconfirmed
             ? view.Timeline.LastOrDefault(t => t.To == view.Status && t.From != t.To)?.Reason
             : null;
         return string.IsNullOrWhiteSpace(reason) ? notes : $"{notes} {reason}";

@@ -27,7 +27,7 @@ const Dictionary = {
     address: "Address", longitude: "Longitude", latitude: "Latitude", mapClickHelp: "Click the map to place the report.", submit: "Register report",
     registered: "Registered as case", earlierCases: "This caller's earlier cases", earlierNote: "Cases reported from this number in the last 90 days, newest first.",
     rating: "Follow-up rating", score: "Score (1–5)", comment: "Comment", rate: "Record rating",
-    myCases: "My cases", dutyOn: "Go on duty", dutyOff: "Go off duty", accept: "Accept", reject: "Reject", note: "Add note", resolve: "Resolve",
+    myCases: "My cases", dutyOn: "Go on duty", dutyOff: "Go off duty", accept: "Accept", reject: "Reject", note: "Add note", resolve: "Resolve", confirmFound: "Found on site: file it", confirmNotFound: "Not found on site",
     contacted: "Resident contacted", contactBy: "Contact the resident by",
     resultOrReason: "Reason, note or result", noCases: "No open cases.", problem: "Refused",
     gridsDrawn: "grids drawn in", ms: "ms", skip: "Skip to content", escalatedTo: "escalated to", place: "Place",
@@ -57,7 +57,7 @@ const Dictionary = {
     address: "地址", longitude: "经度", latitude: "纬度", mapClickHelp: "点击地图确定位置。", submit: "登记工单",
     registered: "已登记，案件编号", earlierCases: "该来电人的历史工单", earlierNote: "该号码近90天反映的工单，最新在前。",
     rating: "回访评价", score: "评分（1–5）", comment: "评价内容", rate: "记录评价",
-    myCases: "我的案件", dutyOn: "上岗", dutyOff: "离岗", accept: "签收", reject: "退回", note: "添加备注", resolve: "办结",
+    myCases: "我的案件", dutyOn: "上岗", dutyOff: "离岗", accept: "签收", reject: "退回", note: "添加备注", resolve: "办结", confirmFound: "核实属实,立案", confirmNotFound: "核实不属实",
     contacted: "已联系居民", contactBy: "首次联系时限",
     resultOrReason: "原因、备注或办理结果", noCases: "暂无在办案件。", problem: "操作被拒绝",
     gridsDrawn: "个网格，绘制用时", ms: "毫秒", skip: "跳到正文", escalatedTo: "升级至", place: "位置",
@@ -65,7 +65,8 @@ const Dictionary = {
 };
 
 const StatusNames = {
-  zh: { Reported: "已上报", Registered: "已登记", Dispatched: "已派遣", Accepted: "已签收", Resolved: "已办结", Verified: "已核查", Closed: "已结案", Rated: "已评价", Merged: "已合并", Cancelled: "已撤销" },
+  zh: { Reported: "已上报", Registered: "已登记", Dispatched: "已派遣", Accepted: "已签收", Resolved: "已办结", Verified: "已核查", Closed: "已结案", Rated: "已评价", Merged: "已合并", Cancelled: "已撤销", Parked: "已挂账", AwaitingConfirmation: "待核实", Unconfirmed: "核实不属实" },
+  en: { AwaitingConfirmation: "Awaiting on-site check", Unconfirmed: "Not confirmed" },
 };
 
 let language = sessionStorage.getItem("dispatch.lang") || (navigator.language.startsWith("zh") ? "zh" : "en");

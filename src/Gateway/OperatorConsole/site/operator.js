@@ -1,7 +1,7 @@
 // The operator's and admin's console: the map lit by load, a grid's desk, the live feed, overdue and
 // escalated cases per level, statistics and rankings, and the case view with the operator actions.
 "use strict";
-const OpenStatuses = ["Reported", "Registered", "Dispatched", "Accepted", "Resolved", "Verified"];
+const OpenStatuses = ["Reported", "AwaitingConfirmation", "Registered", "Dispatched", "Accepted", "Resolved", "Verified"];
 const FeedKept = 200;
 
 class OperatorConsole {

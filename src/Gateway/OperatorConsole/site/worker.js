@@ -1,5 +1,6 @@
 // The grid worker's phone screen: duty on and off, and my cases with accept, reject with a reason,
-// the first contact with the resident, notes and resolve.
+// the first contact with the resident, notes and resolve, and the on-site check (核实) of a held report:
+// found (filed) or not found.
 "use strict";
 class WorkerScreen {
   constructor(workerId) {
@@ -43,7 +44,7 @@ class WorkerScreen {
     this.signature = signature;
     if (!cases.length) { list.replaceChildren(el("p", { text: t("noCases") })); return; }
     list.replaceChildren(...cases.map(c => {
-      const due = c.status === "Accepted" ? c.resolveDue : c.acceptDue;
+      const due = c.status === "Accepted" ? c.resolveDue : c.status === "AwaitingConfirmation" ? c.confirmDue : c.acceptDue;
       const text = el("textarea", { id: `text-${c.incidentId}`, rows: "2" });
       const act = (path, body) => async () => {
         const done = await attempt(() => Api.post(`/incidents/${encodeURIComponent(c.incidentId)}/${path}`, body?.(text.value.trim())));
@@ -58,6 +59,8 @@ class WorkerScreen {
         el("label", { for: text.id, text: t("resultOrReason") }), text,
         // The actions the case's state allows; the server decides in the end and its refusal is shown.
         el("div", { class: "buttons" },
+          c.status === "AwaitingConfirmation" && el("button", { type: "button", "data-action": "confirm", text: t("confirmFound"), onclick: act("confirm", v => ({ confirmed: true, note: v || null })) }),
+          c.status === "AwaitingConfirmation" && el("button", { type: "button", "data-action": "unconfirmed", text: t("confirmNotFound"), onclick: act("confirm", v => ({ confirmed: false, note: v })) }),
           c.status === "Dispatched" && el("button", { type: "button", "data-action": "accept", text: t("accept"), onclick: act("accept") }),
           c.status === "Dispatched" && el("button", { type: "button", "data-action": "reject", text: t("reject"), onclick: act("reject", v => ({ reason: v })) }),
           c.contactDue && el("button", { type: "button", "data-action": "contact", text: t("contacted"), onclick: act("contact", v => ({ note: v })) }),

@@ -18,10 +18,11 @@ public sealed record AssessedCase(
     int ReworkCount,
     int Extensions = 0,
     int Appeals = 0,
-    bool ContactMissed = false)
+    bool ContactMissed = false,
+    DateTimeOffset? FiledAt = null)
 {
     public static AssessedCase Of(CaseState s) => new(s.Placement.Path.DistrictId, s.Placement.Path.StreetId, s.Placement.Path.CommunityId, s.Tracker.Key, s.Category, s.Status,
-        s.ReportedAt, s.AcceptedAt, s.ResolvedOnTime, s.Rating, s.ReworkCount, s.ExtensionsGranted, s.Appeals, s.ContactMissed);
+        s.ReportedAt, s.AcceptedAt, s.ResolvedOnTime, s.Rating, s.ReworkCount, s.ExtensionsGranted, s.Appeals, s.ContactMissed, s.FiledAt);
 
     /// <summary>Whether the case lies in <paramref name="area"/> (a district, street or community).</summary>
     public bool LiesIn(DeskRef area) => area.Level switch
@@ -36,9 +37,11 @@ public sealed record AssessedCase(
 /// <summary>
 /// The monthly assessment's rules (the 12345 hotline's three rates, ranked): every case reported in
 /// the period counts for the street and community it lies in, or for the department that owns it;
-/// duplicates merged into another case and cancelled reports do not count.
+/// duplicates merged into another case, cancelled reports and reports the on-site check did not
+/// confirm (核实) do not count.
 /// <list type="bullet">
-/// <item>response rate: cases accepted (signed for) within their category's sign-for limit of the report, counted as
+/// <item>response rate: cases accepted (signed for) within their category's sign-for limit of the filing (立案: the report,
+/// or the confirmation of a report held for its on-site check), counted as
 /// the category counts its limits (working time or continuously), whose resident was reached within the first-contact
 /// limit where the category has one, of all cases;</item>
 /// <item>resolution rate: cases closed after verification, of all cases;</item>
@@ -58,7 +61,7 @@ public static class CaseAssessment
         var units = new Dictionary<string, Tally>(StringComparer.Ordinal);
         foreach (var c in cases)
         {
-            if (c.Status is IncidentStatus.Merged or IncidentStatus.Cancelled || UnitOf(c, level) is not { } unit)
+            if (c.Status is IncidentStatus.Merged or IncidentStatus.Cancelled or IncidentStatus.Unconfirmed || UnitOf(c, level) is not { } unit)
             {
                 continue;
             }
@@ -100,7 +103,7 @@ public static class CaseAssessment
         {
             _cases++;
             if (c.AcceptedAt is { } accepted && !c.ContactMissed
-                && (!catalog.TryGet(c.Category, out var category) || accepted <= IncidentDeadlines.AcceptDue(category, c.ReportedAt, calendar)))
+                && (!catalog.TryGet(c.Category, out var category) || accepted <= IncidentDeadlines.AcceptDue(category, c.FiledAt ?? c.ReportedAt, calendar)))
             {
                 _responded++;
             }

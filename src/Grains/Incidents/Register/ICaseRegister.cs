@@ -132,6 +132,8 @@ public static partial class CaseRegisterRules
             Cancelled = s.Status == IncidentStatus.Cancelled ? 1 : 0,
             Merged = s.Status == IncidentStatus.Merged ? 1 : 0,
             Parked = s.Status == IncidentStatus.Parked ? 1 : 0,
+            AwaitingConfirmation = s.Status == IncidentStatus.AwaitingConfirmation ? 1 : 0,
+            Unconfirmed = s.Status == IncidentStatus.Unconfirmed ? 1 : 0,
         };
     }
 

@@ -33,8 +33,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     [
         "id", "reported_at", "updated_at", "status", "category", "tracker", "district_id", "street_id", "community_id", "grid_id",
         "worker_id", "resolve_due", "escalated", "escalations", "accepted_at", "resolved_at", "closed_at", "on_time", "rework_count",
-        "rating", "version", "state", "extensions", "appeals", "reporter_phone", "contact_missed",
-        "rating", "version", "state", "extensions", "appeals", "reporter_phone", "co_units",
+        "rating", "version", "state", "extensions", "appeals", "reporter_phone", "filed_at", "contact_missed", "co_units",
     ];
 
     /// <summary>What never changes in a case's life: left out of updates, so their indexes are not rewritten.</summary>
@@ -68,7 +67,9 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Sum($"status NOT IN ({Open})", "escalations"),
         Sum($"status = {(int)IncidentStatus.Cancelled}"),
         Sum($"status = {(int)IncidentStatus.Merged}"),
-        Sum($"status = {(int)IncidentStatus.Parked}"));
+        Sum($"status = {(int)IncidentStatus.Parked}"),
+        Sum($"status = {(int)IncidentStatus.AwaitingConfirmation}"),
+        Sum($"status = {(int)IncidentStatus.Unconfirmed}"));
 
     private readonly bool _postgres = source is Npgsql.NpgsqlDataSource;
 
@@ -129,7 +130,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT district_id, street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count, extensions, appeals, contact_missed FROM {Table} "
+        command.CommandText = $"SELECT district_id, street_id, community_id, tracker, category, status, reported_at, accepted_at, on_time, rating, rework_count, extensions, appeals, contact_missed, filed_at FROM {Table} "
             + "WHERE reported_at >= @from AND reported_at < @to";
         SqlJournalStore.Add(command, "from", DbType.Int64, from.UtcTicks);
         SqlJournalStore.Add(command, "to", DbType.Int64, to.UtcTicks);
@@ -152,7 +153,8 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
                 reader.GetInt32(10),
                 reader.GetInt32(11),
                 reader.GetInt32(12),
-                reader.GetBoolean(13)));
+                reader.GetBoolean(13),
+                reader.IsDBNull(14) ? null : new DateTimeOffset(reader.GetInt64(14), TimeSpan.Zero)));
         }
 
         return lines;
@@ -193,6 +195,8 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
             Cancelled = At(13),
             Merged = At(14),
             Parked = (int)At(15),
+            AwaitingConfirmation = (int)At(16),
+            Unconfirmed = At(17),
         };
     }
 
@@ -479,6 +483,7 @@ public sealed class SqlCaseRegister(DbDataSource source, Serializer<CaseState> s
         Set("extensions", DbType.Int32, s.ExtensionsGranted);
         Set("appeals", DbType.Int32, s.Appeals);
         Set("reporter_phone", DbType.String, CaseRegisterRules.ReporterPhone(s));
+        Set("filed_at", DbType.Int64, s.FiledAt?.UtcTicks);
         Set("contact_missed", DbType.Boolean, s.ContactMissed);
         Set("co_units", DbType.String, CaseRegisterRules.CoUnits(s));
         Set("version", DbType.Int32, s.Sequence);
