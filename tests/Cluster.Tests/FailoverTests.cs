@@ -118,7 +118,10 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    /// <summary>The shipped catalog with the test category's resolve limit cut to seconds.</summary>
+    /// <summary>
+    /// The shipped catalog with the test category's resolve limit cut to seconds, and without its
+    /// first-contact stage (a catalog refuses one longer than the resolve limit).
+    /// </summary>
     private static string WriteCatalog()
     {
         var shipped = File.ReadAllText(Path.Combine(LocalCluster.RepositoryRoot, "src", "Grains.Interfaces", "Catalog", "catalog.json"));
@@ -315,7 +318,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
     private static string Describe(IEnumerable<string> refusals) =>
         string.Join("; ", refusals.GroupBy(r => r.Length > 120 ? r[..120] : r).Select(g => $"{g.Count()} × {g.Key}")) is { Length: > 0 } text ? text : "none";
 
-    [GeneratedRegex("(\"code\": \"sanitation\".*?\"resolveWithin\": )\"[^\"]+\"", RegexOptions.Singleline)]
+    [GeneratedRegex("(\"code\": \"sanitation\".*?\"resolveWithin\": )\"[^\"]+\"(, \"contactWithin\": \"[^\"]+\")?", RegexOptions.Singleline)]
     private static partial Regex SanitationResolveWithin();
 
     private sealed record CaseSeen(string Id, string? Assignee, DateTimeOffset ResolveDue, DateTimeOffset? EscalatedAt);

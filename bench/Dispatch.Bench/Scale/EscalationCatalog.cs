@@ -25,6 +25,10 @@ public static class EscalationCatalog
         {
             category!["acceptWithin"] = acceptWithin.ToString("c", CultureInfo.InvariantCulture);
             category["resolveWithin"] = resolveWithin.ToString("c", CultureInfo.InvariantCulture);
+            // Only the resolve clock is measured: no first-contact stage (which may not outlast the
+            // resolve limit) and no on-site check holding a report before it is filed.
+            category.AsObject().Remove("contactWithin");
+            category.AsObject().Remove("confirmWithin");
         }
 
         var path = Path.Combine(Path.GetTempPath(), $"dispatch-bench-escalation-catalog-{Guid.NewGuid():N}.json");
