@@ -82,11 +82,29 @@ public sealed class ConfirmBeforeFilingOptions
     /// <summary>Channel names, comma-separated. Default: <c>Hotline,App,Open311</c> (residents' reports); empty: no report is held.</summary>
     public string Channels { get; set; } = "Hotline,App,Open311";
 
+    /// <summary>The last value of <see cref="Channels"/> parsed and its result: intake asks for every report of a held category.</summary>
+    private ParsedChannels? _parsed;
+
+    private sealed record ParsedChannels(string Source, IReadOnlySet<Incidents.Channel>? Channels);
+
     /// <summary>The channels as parsed; null when <see cref="Channels"/> names something that is not a channel that may be held.</summary>
     public IReadOnlySet<Incidents.Channel>? Parsed()
     {
+        var source = Channels;
+        if (_parsed is { } parsed && ReferenceEquals(parsed.Source, source))
+        {
+            return parsed.Channels;
+        }
+
+        var channels = Parse(source);
+        _parsed = new ParsedChannels(source, channels);
+        return channels;
+    }
+
+    private static HashSet<Incidents.Channel>? Parse(string source)
+    {
         var channels = new HashSet<Incidents.Channel>();
-        foreach (var name in Channels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var name in source.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Enum.TryParse<Incidents.Channel>(name, ignoreCase: true, out var channel) || !Enum.IsDefined(channel) || char.IsAsciiDigit(name[0])
                 || channel is Incidents.Channel.Patrol or Incidents.Channel.Visit)

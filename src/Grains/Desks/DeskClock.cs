@@ -43,7 +43,7 @@ public sealed partial class DeskClock(Grain desk, DispatchTime time, Func<Task> 
         _wheel.Set(state.Id, DeadlineKind.Review, state.PendingReviewOn);
         var escalation = state.Status.IsAwaitingResult() ? state.EscalationDue : null;
         _wheel.Set(state.Id, DeadlineKind.Escalate, escalation == state.EscalationSpent ? null : escalation);
-        _wheel.Set(state.Id, DeadlineKind.Part, state.IsOpen ? state.NextPartDue : null);
+        _wheel.Set(state.Id, DeadlineKind.Part, state.NextPartDue);
     }
 
     public void Clear(string caseId) => _wheel.Clear(caseId);

@@ -7,7 +7,7 @@ namespace Dispatch.Incidents;
 
 /// <summary>
 /// Confirm before filing (核实): which reports a grid worker checks on site before they are filed
-/// (立案), and the filing itself once the check confirms them. A report is held when its category has a
+/// (立案), and the filing itself, of any report or of a held one once its check confirms it. A report is held when its category has a
 /// confirm limit in the catalog AND it came through a channel of <c>Dispatch:ConfirmBeforeFiling:Channels</c>
 /// AND its place lies in a grid (someone must be able to go and look); anything else is filed at once.
 /// </summary>
@@ -25,8 +25,14 @@ public static class ConfirmBeforeFiling
     /// </summary>
     public static CaseChange Filing(CaseState s, CategoryDefinition category, ActorRef actor, string reason, DateTimeOffset now, WorkingCalendar calendar)
     {
-        var tracker = OwnerResolver.TrackerFor(category, s.Placement.Path);
-        return new CaseChange(IncidentAction.Register, actor, $"{reason}; filed (立案), owner {category.Owner}, tracked by {tracker}",
-            new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now, calendar), IncidentDeadlines.ContactDue(category, s.Channel, now, calendar)));
+        var filed = Filed(category, s.Channel, s.Placement.Path, now, calendar);
+        return new CaseChange(IncidentAction.Register, actor, $"{reason}; filed (立案), owner {category.Owner}, tracked by {filed.Tracker}", filed);
     }
+
+    /// <summary>
+    /// What filing a report records, at registration or when its check confirms it: the desk the access
+    /// list gives it to, and its resolve and first-contact clocks from <paramref name="now"/>.
+    /// </summary>
+    public static RegisterData Filed(CategoryDefinition category, Channel channel, TerritoryPath path, DateTimeOffset now, WorkingCalendar calendar) =>
+        new(OwnerResolver.TrackerFor(category, path), IncidentDeadlines.ResolveDue(category, now, calendar), IncidentDeadlines.ContactDue(category, channel, now, calendar));
 }

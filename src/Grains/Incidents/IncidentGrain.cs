@@ -638,14 +638,8 @@ public sealed partial class IncidentGrain(
             ];
         }
 
-        var tracker = OwnerResolver.TrackerFor(category, command.Placement.Path);
-        return
-        [
-            report,
-            new CaseChange(IncidentAction.Register, actor, $"{located}; owner {category.Owner}; tracked by {tracker}",
-                new RegisterData(tracker, IncidentDeadlines.ResolveDue(category, now, calendar.Current),
-                    IncidentDeadlines.ContactDue(category, command.Channel, now, calendar.Current))),
-        ];
+        var filed = ConfirmBeforeFiling.Filed(category, command.Channel, command.Placement.Path, now, calendar.Current);
+        return [report, new CaseChange(IncidentAction.Register, actor, $"{located}; owner {category.Owner}; tracked by {filed.Tracker}", filed)];
     }
 
     /// <summary>
