@@ -20,6 +20,9 @@ public sealed class SiloLossTests(SiloLossTests.Cluster fixture) : IClassFixture
     {
         // Cases on enough grids that some desks live on each silo.
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        // Placement chooses among the silos it knows to be active; on a busy machine the others join late.
+        await Eventually(async () => (await management.GetHosts(onlyActive: true)).Count, n => n == fixture.Cluster.Silos.Count,
+            "every silo to be active", TimeSpan.FromMinutes(1));
         var located = new List<(TestGrid Grid, IncidentView Case, SiloAddress? Silo)>();
         foreach (var grid in Enumerable.Range(0, 8).Select(_ => fixture.ClaimGrid()))
         {
